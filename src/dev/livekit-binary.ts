@@ -58,7 +58,9 @@ export async function provisionLivekitServer(
   const cached = join(cacheDir, "livekit-server");
   if (await isExecutable(cached)) return { path: cached, source: "cache" };
   if (options.build === false) {
-    throw new Error(`No livekit-server binary found (looked at LIVEKIT_SERVER_BIN, PATH, ${cached}).`);
+    throw new Error(
+      `No livekit-server binary found (looked at LIVEKIT_SERVER_BIN, PATH, ${cached}).`,
+    );
   }
   const goDirs = options.goDirs ?? [...(env.PATH ?? "").split(delimiter), "/usr/local/go/bin"];
   await buildWithGo(cacheDir, cached, env, goDirs, options.onProgress ?? (() => {}));
@@ -81,7 +83,9 @@ async function buildWithGo(
         "(or put it on PATH as livekit-server).",
     );
   }
-  progress(`building livekit-server v${LIVEKIT_SERVER_VERSION} with ${go.version} (first run only)`);
+  progress(
+    `building livekit-server v${LIVEKIT_SERVER_VERSION} with ${go.version} (first run only)`,
+  );
   const started = Date.now();
   const heartbeat = setInterval(() => {
     progress(`  still building livekit-server (${Math.round((Date.now() - started) / 1000)} s)`);
@@ -111,7 +115,8 @@ async function findGo(dirs: string[]): Promise<{ path: string; version: string }
     if (!dir || !(await isExecutable(candidate))) continue;
     const { stdout } = await run(candidate, ["version"]).catch(() => ({ stdout: "" }));
     const minor = /go1\.(\d+)/.exec(stdout)?.[1];
-    if (minor && Number(minor) >= MIN_GO_MINOR) return { path: candidate, version: stdout.split(" ")[2] ?? "go" };
+    if (minor && Number(minor) >= MIN_GO_MINOR)
+      return { path: candidate, version: stdout.split(" ")[2] ?? "go" };
   }
   return undefined;
 }

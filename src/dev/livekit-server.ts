@@ -133,7 +133,15 @@ export class LocalLivekitServer {
       },
       room: { empty_timeout: 10, departure_timeout: 1 },
     };
-    const args = ["--dev", "--bind", "127.0.0.1", "--node-ip", "127.0.0.1", "--port", String(signal)];
+    const args = [
+      "--dev",
+      "--bind",
+      "127.0.0.1",
+      "--node-ip",
+      "127.0.0.1",
+      "--port",
+      String(signal),
+    ];
     // JSON is YAML, and livekit-server's strict YAML parser rejects unknown keys loudly.
     args.push("--config-body", JSON.stringify(config));
     const child = spawn(this.options.binary, args, { stdio: ["ignore", "ignore", "pipe"] });
@@ -163,7 +171,9 @@ export class LocalLivekitServer {
     while (Date.now() < deadline) {
       // livekit-server exits 0 even when its configuration is rejected: treat any exit as failure.
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`livekit-server exited during start-up: ${this.#stderr.trim() || "no output"}`);
+        throw new Error(
+          `livekit-server exited during start-up: ${this.#stderr.trim() || "no output"}`,
+        );
       }
       const answered = await fetch(this.httpUrl, { signal: AbortSignal.timeout(1_000) }).then(
         (response) => response.status === 200,

@@ -1,5 +1,5 @@
 import { afterAll, inject } from "vitest";
-import { LocalLivekitServer, type LivekitServerOptions } from "../../src/dev/livekit-server.js";
+import { type LivekitServerOptions, LocalLivekitServer } from "../../src/dev/livekit-server.js";
 
 /**
  * Starts a real livekit-server on loopback for the current test file; it is stopped after the file.
@@ -7,7 +7,10 @@ import { LocalLivekitServer, type LivekitServerOptions } from "../../src/dev/liv
 export async function startLivekitServer(
   options: Omit<LivekitServerOptions, "binary"> = {},
 ): Promise<LocalLivekitServer> {
-  const server = await LocalLivekitServer.start({ binary: inject("livekitServerBinary"), ...options });
+  const server = await LocalLivekitServer.start({
+    binary: inject("livekitServerBinary"),
+    ...options,
+  });
   afterAll(() => server.stop());
   return server;
 }

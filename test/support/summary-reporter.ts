@@ -12,6 +12,8 @@ export default class SummaryReporter implements Reporter {
       // A file that failed to load has no tests but must not read as a pass.
       if (module.state() === "failed" && !module.children.size) counts.failed++;
     }
-    console.log(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    console.log(
+      `\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
   }
 }
