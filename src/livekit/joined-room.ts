@@ -1,0 +1,123 @@
+import { inspect } from "node:util";
+import {
+  type ByteStreamReader,
+  DisconnectReason,
+  type RemoteParticipant,
+  type Room,
+  RoomEvent,
+} from "@livekit/rtc-node";
+
+/** What happens to a room, in the gateway's words. */
+export type RoomSignal =
+  | { type: "participantJoined"; identity: string }
+  | { type: "participantLeft"; identity: string }
+  | { type: "reconnecting" }
+  | { type: "reconnected" }
+  | { type: "disconnected"; reason: string };
+
+/** The writing half of an outgoing byte stream. */
+export interface ByteStreamSink {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long `disconnect()` waits for rtc-node before giving up on it (it has been seen to hang). */
+export const DISCONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A connected LiveKit room, as the gateway uses it.
+ *
+ * It wraps an rtc-node `Room`, which keeps the LiveKit JWT in a field: the room itself is private
+ * and this wrapper prints and serializes as its identity only.
+ */
+export class JoinedRoom {
+  readonly #room: Room;
+  #closing: Promise<void> | undefined;
+
+  constructor(room: Room) {
+    this.#room = room;
+  }
+
+  /** Our own identity, chosen by whoever minted the token. */
+  get identity(): string {
+    return this.#room.localParticipant?.identity ?? "";
+  }
+
+  /** Remote participants present now (those present at connect get no join event). */
+  get remoteIdentities(): string[] {
+    return [...this.#room.remoteParticipants.keys()];
+  }
+
+  get isConnected(): boolean {
+    return this.#room.isConnected;
+  }
+
+  /** Listens to the room; returns the function that stops listening. */
+  subscribe(listener: (signal: RoomSignal) => void): () => void {
+    const joined = (p: RemoteParticipant) =>
+      listener({ type: "participantJoined", identity: p.identity });
+    const left = (p: RemoteParticipant) =>
+      listener({ type: "participantLeft", identity: p.identity });
+    const reconnecting = () => listener({ type: "reconnecting" });
+    const reconnected = () => listener({ type: "reconnected" });
+    const disconnected = (reason: DisconnectReason) =>
+      listener({ type: "disconnected", reason: DisconnectReason[reason] ?? String(reason) });
+    const room = this.#room;
+    room.on(RoomEvent.ParticipantConnected, joined);
+    room.on(RoomEvent.ParticipantDisconnected, left);
+    room.on(RoomEvent.Reconnecting, reconnecting);
+    room.on(RoomEvent.Reconnected, reconnected);
+    room.on(RoomEvent.Disconnected, disconnected);
+    return () => {
+      room.off(RoomEvent.ParticipantConnected, joined);
+      room.off(RoomEvent.ParticipantDisconnected, left);
+      room.off(RoomEvent.Reconnecting, reconnecting);
+      room.off(RoomEvent.Reconnected, reconnected);
+      room.off(RoomEvent.Disconnected, disconnected);
+    };
+  }
+
+  /** Opens a reliable byte stream to some participants. */
+  async openByteStream(topic: string, destinationIdentities: string[]): Promise<ByteStreamSink> {
+    const participant = this.#room.localParticipant;
+    if (!participant) throw new Error("the room is not connected");
+    return participant.streamBytes({ topic, destinationIdentities });
+  }
+
+  /** Receives the byte streams others open on a topic; returns the function that stops receiving. */
+  onByteStream(
+    topic: string,
+    handler: (reader: AsyncIterable<Uint8Array>, from: string) => void,
+  ): () => void {
+    this.#room.registerByteStreamHandler(topic, (reader: ByteStreamReader, { identity }) =>
+      handler(reader, identity),
+    );
+    return () => this.#room.unregisterByteStreamHandler(topic);
+  }
+
+  /**
+   * Leaves the room. Idempotent; never rejects; gives up after `timeoutMs` because rtc-node's own
+   * disconnect has no timeout.
+   */
+  disconnect(timeoutMs = DISCONNECT_TIMEOUT_MS): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#room
+        .disconnect()
+        .catch(() => {})
+        .finally(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+    });
+    return this.#closing;
+  }
+
+  toJSON(): { identity: string } {
+    return { identity: this.identity };
+  }
+
+  [inspect.custom](): string {
+    return `JoinedRoom(${this.identity})`;
+  }
+}
