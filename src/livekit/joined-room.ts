@@ -100,6 +100,10 @@ export class JoinedRoom {
    * disconnect has no timeout.
    */
   disconnect(timeoutMs = DISCONNECT_TIMEOUT_MS): Promise<void> {
+    if (!this.#room.isConnected) {
+      releaseDroppedRoom(this.#room);
+      this.#closing ??= Promise.resolve();
+    }
     this.#closing ??= new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       this.#room
@@ -120,4 +124,26 @@ export class JoinedRoom {
   [inspect.custom](): string {
     return `JoinedRoom(${this.identity})`;
   }
+}
+
+/** rtc-node internals that a room dropped by the server leaves behind (rtc-node 1.1.0). */
+interface DroppedRoomInternals {
+  onFfiEvent?: (...args: unknown[]) => void;
+  ffiHandle?: { dispose(): void };
+}
+
+/**
+ * When the server drops a room, rtc-node marks it disconnected but keeps the room's listener on its
+ * process-wide FFI client and its native handle; its own `disconnect()` then returns early. Without
+ * this, every server-side disconnect would leak one listener and one native room for good.
+ */
+function releaseDroppedRoom(room: Room): void {
+  const internals = room as unknown as DroppedRoomInternals;
+  const client = (
+    globalThis as { _ffiClientInstance?: { off(event: string, listener: unknown): void } }
+  )._ffiClientInstance;
+  if (internals.onFfiEvent) client?.off("ffi_event", internals.onFfiEvent);
+  internals.ffiHandle?.dispose();
+  internals.ffiHandle = undefined;
+  room.removeAllListeners();
 }

@@ -1,0 +1,10 @@
+export { GatewayConfigError } from "./config-error.js";
+export type { GatewayCapability, GatewayLogger, GatewayOptions } from "./options.js";
+export {
+  createGatewayMachine,
+  type Gateway,
+  type GatewayActor,
+  type GatewayMachineWithIo,
+  startGateway,
+} from "./start-gateway.js";
+export type { GatewayState, GatewayStatus } from "./status.js";
