@@ -107,10 +107,10 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
       return () => listeners.delete(listener);
     },
     retryNow() {
-      actor.send({ type: "RETRY_NOW" });
+      if (actor.getSnapshot().status === "active") actor.send({ type: "RETRY_NOW" });
     },
     stop() {
-      actor.send({ type: "STOP" });
+      if (actor.getSnapshot().status === "active") actor.send({ type: "STOP" });
       return stopped;
     },
   };
