@@ -19,5 +19,11 @@ export {
   retryDelayMs,
 } from "../machines/retry-policy.js";
 export * from "./gateway/index.js";
+export {
+  type InspectionFeed,
+  type InspectionFeedOptions,
+  type InspectionRecord,
+  startInspectionFeed,
+} from "./inspection/index.js";
 export { disposeLivekit } from "./livekit/index.js";
 export { SDK_VERSION } from "./version.js";

@@ -1,4 +1,3 @@
-import type { ConsolaInstance } from "consola";
 import type { InspectionEvent, Observer } from "xstate";
 import {
   DEFAULT_RETRY_POLICY,
@@ -40,8 +39,13 @@ export interface GatewayOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The part of a consola instance the gateway uses. */
-export type GatewayLogger = Pick<ConsolaInstance, "info" | "warn" | "error" | "debug">;
+/** Where the gateway logs: consola (the default), `console`, pino and most loggers fit. */
+export interface GatewayLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions {

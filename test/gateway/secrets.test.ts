@@ -35,11 +35,11 @@ describe("secrets", () => {
       }) as typeof process.stdout.write;
     }
     const logger: GatewayLogger = {
-      info: (...args: unknown[]) => record("log.info", args),
-      warn: (...args: unknown[]) => record("log.warn", args),
-      error: (...args: unknown[]) => record("log.error", args),
-      debug: (...args: unknown[]) => record("log.debug", args),
-    } as GatewayLogger;
+      info: (message) => record("log.info", message),
+      warn: (message) => record("log.warn", message),
+      error: (message) => record("log.error", message),
+      debug: (message) => record("log.debug", message),
+    };
     const inspection = (event: InspectionEvent) => {
       record("inspect.event", event.type === "@xstate.event" ? event.event : event.type);
       if ("snapshot" in event) record("inspect.snapshot", event.snapshot);
