@@ -265,10 +265,6 @@ export const gatewayMachine = setup({
         },
       ],
       exit: "removeAllParticipants",
-      // Only a session that stayed up this long earns a fresh retry schedule.
-      after: {
-        minUptime: { actions: "resetAttempts" },
-      },
       on: {
         "ROOM.DISCONNECTED": {
           target: "disconnected",
@@ -286,6 +282,10 @@ export const gatewayMachine = setup({
       initial: "connected",
       states: {
         connected: {
+          // Only a session that stays connected this long earns a fresh retry schedule.
+          after: {
+            minUptime: { actions: "resetAttempts" },
+          },
           on: { "ROOM.RECONNECTING": "reconnecting" },
         },
         // rtc-node is resuming the connection on its own: shown, not turned into an outer retry.
@@ -329,7 +329,7 @@ export const gatewayMachine = setup({
         },
       },
       on: {
-        // Already on the way out.
+        // Absorbs STOP: the root's STOP would re-enter this state and start closing all over again.
         STOP: {},
       },
     },

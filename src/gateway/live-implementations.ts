@@ -16,6 +16,8 @@ export interface LiveDependencies {
 /** The room of the current session. Only the live actors see it: the rtc-node room holds the JWT. */
 interface RoomSlot {
   room?: JoinedRoom;
+  /** The close in flight: a STOP during `disconnected` waits for it rather than skipping it. */
+  closing?: Promise<void>;
 }
 
 /**
@@ -74,9 +76,11 @@ export function provideLiveImplementations(deps: LiveDependencies) {
       }),
 
       closeRoom: fromPromise<void, void>(async () => {
-        const room = slot.room;
-        slot.room = undefined;
-        await room?.disconnect();
+        if (slot.room) {
+          slot.closing = slot.room.disconnect();
+          slot.room = undefined;
+        }
+        await slot.closing;
       }),
     },
     actions: {

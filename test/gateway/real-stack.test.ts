@@ -88,8 +88,9 @@ describe("gateway on the real stack", () => {
     const { api, gateway } = await stack();
     await waitForStatus(gateway, isRunning);
     const rooms = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
+    const dropped = waitForStatus(gateway, (s) => s.state === "backoff");
     await rooms.removeParticipant(api.roomName, "dev_testdevice");
-    await waitForStatus(gateway, (s) => s.state === "backoff");
+    await dropped;
     await waitForStatus(gateway, isRunning);
     expect(gateway.status.lastError?.kind).toBe("room");
     expect(api.requestCount("remote-sessions")).toBe(1);
@@ -99,9 +100,11 @@ describe("gateway on the real stack", () => {
     const { api, gateway } = await stack();
     api.failNext("device-info", { type: "status", status: 429, headers: { "retry-after": "1" } });
     const backoff = await waitForStatus(gateway, (s) => s.state === "backoff");
+    const retried = waitForStatus(gateway, (s) => s.state === "authenticating");
     expect(backoff.lastError).toMatchObject({ kind: "api", status: 429 });
+    expect(backoff.nextRetryAt).toBeGreaterThanOrEqual(Date.now() + 800);
     const started = Date.now();
-    await waitForStatus(gateway, (s) => s.state === "authenticating");
+    await retried;
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
@@ -136,8 +139,9 @@ describe("gateway on the real stack", () => {
     };
 
     for (let cycle = 0; cycle < 20; cycle++) {
+      const dropped = waitForStatus(gateway, (s) => s.state !== "running");
       await rooms.removeParticipant(api.roomName, "dev_testdevice");
-      await waitForStatus(gateway, (s) => s.state !== "running");
+      await dropped;
       await waitForStatus(gateway, isRunning);
     }
     // 50 joins and leaves, in two waves (rtc-node reports presence changes in ~3 s, whatever the count).

@@ -70,8 +70,9 @@ describe("secrets", () => {
       const viewer = await joinRoom(livekit.url, await mintToken("secrets", "viewer-1"));
       await waitForStatus(gateway, (s) => s.participants.length === 1);
       const rooms = new RoomServiceClient(livekit.httpUrl, livekit.apiKey, livekit.apiSecret);
+      const dropped = waitForStatus(gateway, (s) => s.state === "backoff");
       await rooms.removeParticipant("secrets", "dev_testdevice");
-      await waitForStatus(gateway, (s) => s.state === "backoff");
+      await dropped;
       await waitForStatus(gateway, isRunning);
       await viewer.disconnect();
       await gateway.stop();

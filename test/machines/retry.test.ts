@@ -16,7 +16,7 @@ describe("retryDelayMs", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 60 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (attempt, r) => {
           const ceiling = Math.min(30_000, 500 * 2 ** (attempt - 1));
           const delay = retryDelayMs(DEFAULT_RETRY_POLICY, attempt, 0, () => r);
