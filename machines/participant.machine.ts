@@ -1,6 +1,6 @@
 import { assign, type ErrorActorEvent, setup } from "xstate";
 import { type GatewayFailure, toFailure } from "./failure.js";
-import { promiseNotProvided } from "./not-provided.js";
+import { callbackNotProvided } from "./not-provided.js";
 
 export interface ParticipantInput {
   identity: string;
@@ -11,20 +11,27 @@ export interface ParticipantContext {
   failure?: GatewayFailure;
 }
 
+/** What the `serve` actor reports about its viewer. */
+export type ParticipantEvent =
+  | { type: "WELCOMED" }
+  | { type: "WELCOME_FAILED"; failure: GatewayFailure };
+
 /**
  * One remote participant (a viewer) for the lifetime of one session.
  *
- * `welcome` opens the viewer's control stream and queues `serverInfo` and the current
- * advertisements before the viewer can receive any broadcast (spec 5.4). A viewer that cannot be
- * welcomed stays `failed` until it leaves: the session goes on serving the others.
+ * `serve` lives as long as this actor: it opens the viewer's control stream and queues `serverInfo`
+ * and the current advertisements before the viewer can receive any broadcast (spec 5.4), and when
+ * stopped (the viewer left, or the session ended) it unsubscribes the viewer from everything. A
+ * viewer that cannot be welcomed stays `failed` until it leaves: the session serves the others.
  */
 export const participantMachine = setup({
   types: {
     context: {} as ParticipantContext,
     input: {} as ParticipantInput,
+    events: {} as ParticipantEvent,
   },
   actors: {
-    welcome: promiseNotProvided<void, ParticipantInput>("welcome"),
+    serve: callbackNotProvided<ParticipantInput>("serve"),
   },
   actions: {
     recordFailure: assign({ failure: (_, error: unknown) => toFailure(error) }),
@@ -32,19 +39,28 @@ export const participantMachine = setup({
 }).createMachine({
   id: "participant",
   context: ({ input }) => ({ identity: input.identity }),
+  invoke: {
+    id: "serve",
+    src: "serve",
+    input: ({ context }) => ({ identity: context.identity }),
+    onError: {
+      target: ".failed",
+      actions: {
+        type: "recordFailure",
+        params: ({ event }: { event: ErrorActorEvent }) => event.error,
+      },
+    },
+  },
   initial: "welcoming",
   states: {
     welcoming: {
-      invoke: {
-        id: "welcome",
-        src: "welcome",
-        input: ({ context }) => ({ identity: context.identity }),
-        onDone: "active",
-        onError: {
+      on: {
+        WELCOMED: "active",
+        WELCOME_FAILED: {
           target: "failed",
           actions: {
             type: "recordFailure",
-            params: ({ event }: { event: ErrorActorEvent }) => event.error,
+            params: ({ event }: { event: { failure: GatewayFailure } }) => event.failure,
           },
         },
       },

@@ -72,7 +72,11 @@ export function provideLiveImplementations(deps: LiveDependencies) {
 
       participant: participantMachine.provide({
         // The session fills in the welcome (serverInfo + advertisements).
-        actors: { welcome: fromPromise<void, { identity: string }>(async () => {}) },
+        actors: {
+          serve: fromCallback<{ type: string }, { identity: string }>(({ sendBack }) =>
+            sendBack({ type: "WELCOMED" }),
+          ),
+        },
       }),
 
       closeRoom: fromPromise<void, void>(async () => {

@@ -151,13 +151,14 @@ async function replay(steps: Step[]) {
     // No actor outlives its state: the room listener and sender live exactly while running.
     expect(Object.keys(live.children).sort()).toEqual(expectedChildren(live));
     const running = live.matches("running") ? 1 : 0;
-    expect(io.alive).toEqual({ roomEvents: running, sender: running });
+    const served = running * live.context.participants.length;
+    expect(io.alive).toEqual({ roomEvents: running, sender: running, serve: served });
     // Every call that was left behind was aborted (its HTTP request is cancelled).
     const current = Object.keys(live.children);
     for (const [name, calls] of Object.entries(io.calls)) {
       for (const call of calls.filter((c) => !c.settled)) {
         const stillInvoked = current.includes(name) && call === calls.at(-1);
-        if (name !== "welcome") expect(call.signal.aborted).toBe(!stillInvoked);
+        expect(call.signal.aborted).toBe(!stillInvoked);
       }
     }
     expect(crashes).toEqual([]);
@@ -195,9 +196,8 @@ async function replay(steps: Step[]) {
   }
   expect(actor.getSnapshot().status).toBe("done");
   expect(actor.getSnapshot().value).toBe("stopped");
-  expect(
-    io.unsettled().every((call) => call.signal.aborted || io.calls.welcome.includes(call)),
-  ).toBe(true);
+  expect(io.unsettled().every((call) => call.signal.aborted)).toBe(true);
+  expect(io.alive).toEqual({ roomEvents: 0, sender: 0, serve: 0 });
 }
 
 describe("gateway machine (model-based)", () => {

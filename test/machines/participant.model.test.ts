@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AnyEventObject, createActor, fromPromise } from "xstate";
+import { type AnyEventObject, createActor, fromCallback } from "xstate";
 import { participantMachine } from "../../machines/participant.machine.js";
 import {
   definedTransitions,
@@ -11,33 +11,40 @@ import {
 const failure = { kind: "stream", message: "could not open the control stream" };
 const paths = transitionCoverPaths(participantMachine, {
   input: { identity: "viewer-1" },
-  variants: (type) =>
-    type === "xstate.error.actor.welcome"
-      ? [{ type, error: failure }]
-      : [{ type, output: undefined }],
+  variants: (type) => {
+    if (type === "WELCOME_FAILED") return [{ type, failure }];
+    if (type === "xstate.error.actor.serve") return [{ type, error: failure }];
+    return [{ type }];
+  },
   contextKey: ({ context }) => JSON.stringify(context),
 });
 const recorder = transitionRecorder("participant");
+const FAIL = "test.fail";
 
 describe("participant machine (model-based)", () => {
   for (const path of paths) {
-    const name =
-      path.steps
-        .slice(1)
-        .map((step) => step.event.type)
-        .join(" > ") || "(initial)";
+    const name = path.steps.map((step) => step.event.type).join(" > ");
     it(name, async () => {
-      const welcomes: Array<{ identity: string; settle: (error?: unknown) => void }> = [];
+      const served: Array<{
+        identity: string;
+        report: (event: AnyEventObject) => void;
+        stopped: boolean;
+      }> = [];
       const machine = participantMachine.provide({
         actors: {
-          welcome: fromPromise<void, { identity: string }>(
-            ({ input }) =>
-              new Promise<void>((resolve, reject) => {
-                welcomes.push({
-                  identity: input.identity,
-                  settle: (e) => (e ? reject(e) : resolve()),
-                });
-              }),
+          serve: fromCallback<{ type: string; error?: unknown }, { identity: string }>(
+            ({ input, sendBack, receive }) => {
+              const entry = { identity: input.identity, report: sendBack, stopped: false };
+              served.push(entry);
+              receive((event) => {
+                if (event.type !== FAIL) return;
+                entry.stopped = true; // a failing actor releases its viewer first: XState will not
+                throw event.error;
+              });
+              return () => {
+                entry.stopped = true;
+              };
+            },
           ),
         },
       });
@@ -48,13 +55,17 @@ describe("participant machine (model-based)", () => {
       actor.start();
       for (const { event, state } of path.steps.slice(1)) {
         const { type, error } = event as AnyEventObject;
-        welcomes.at(-1)?.settle(type.startsWith("xstate.error") ? error : undefined);
+        if (type === "xstate.error.actor.serve")
+          actor.getSnapshot().children.serve?.send({ type: FAIL, error } as { type: string });
+        else served.at(-1)?.report(event as AnyEventObject);
         await flush();
         expect(actor.getSnapshot().value).toEqual(state.value);
         expect(actor.getSnapshot().context).toEqual(state.context);
       }
-      // The welcome is addressed to this participant, and only started once.
-      expect(welcomes.map((w) => w.identity)).toEqual(["viewer-1"]);
+      // One viewer, served once, and released when the participant actor stops.
+      expect(served.map((s) => s.identity)).toEqual(["viewer-1"]);
+      actor.stop();
+      expect(served[0]?.stopped).toBe(true);
     });
   }
 

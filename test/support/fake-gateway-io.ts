@@ -11,16 +11,11 @@ export interface PendingCall {
   reject(error: unknown): void;
 }
 
-type PromiseActorName =
-  | "fetchDeviceInfo"
-  | "fetchCredentials"
-  | "connectRoom"
-  | "closeRoom"
-  | "welcome";
-type CallbackActorName = "roomEvents" | "sender";
+type PromiseActorName = "fetchDeviceInfo" | "fetchCredentials" | "connectRoom" | "closeRoom";
+type CallbackActorName = "roomEvents" | "sender" | "serve";
 
 export function isCallbackActor(name: string): name is CallbackActorName {
-  return name === "roomEvents" || name === "sender";
+  return name === "roomEvents" || name === "sender" || name === "serve";
 }
 
 /**
@@ -34,12 +29,10 @@ export class FakeGatewayIo {
     fetchCredentials: [],
     connectRoom: [],
     closeRoom: [],
-    welcome: [],
   };
-  readonly alive: Record<CallbackActorName, number> = { roomEvents: 0, sender: 0 };
+  /** Live instances of each callback actor (`serve`: one per participant being served). */
+  readonly alive: Record<CallbackActorName, number> = { roomEvents: 0, sender: 0, serve: 0 };
   credentialsCleared = 0;
-  /** Settle participant welcomes at once (most tests are not about them). */
-  autoWelcome = true;
 
   provide(machine: GatewayMachine): GatewayMachine {
     return machine.provide({
@@ -50,10 +43,9 @@ export class FakeGatewayIo {
         closeRoom: this.promise<void>("closeRoom"),
         roomEvents: this.callback("roomEvents"),
         sender: this.callback("sender"),
+        // Each viewer is welcomed at once: the participant machine has its own model test.
         participant: participantMachine.provide({
-          actors: {
-            welcome: this.promise<void, { identity: string }>("welcome", () => this.autoWelcome),
-          },
+          actors: { serve: this.callback<{ identity: string }>("serve", "WELCOMED") },
         }),
       },
       actions: {
@@ -78,7 +70,7 @@ export class FakeGatewayIo {
       .filter((call) => !call.settled);
   }
 
-  private promise<TOutput, TInput = void>(name: PromiseActorName, settleAtOnce?: () => boolean) {
+  private promise<TOutput, TInput = void>(name: PromiseActorName) {
     return fromPromise<TOutput, TInput>(
       ({ input, signal }) =>
         new Promise<TOutput>((resolve, reject) => {
@@ -96,7 +88,6 @@ export class FakeGatewayIo {
             },
           };
           this.calls[name].push(call);
-          if (settleAtOnce?.()) call.resolve(undefined);
         }),
     );
   }
@@ -104,8 +95,8 @@ export class FakeGatewayIo {
   /** Makes a running callback actor fail through XState's own error path (a throwing listener). */
   static readonly FAIL = "fake.fail";
 
-  private callback(name: CallbackActorName) {
-    return fromCallback<{ type: string }, void>(({ receive }) => {
+  private callback<TInput = void>(name: CallbackActorName, greeting?: string) {
+    return fromCallback<{ type: string }, TInput>(({ receive, sendBack }) => {
       let released = false;
       const release = () => {
         if (!released) this.alive[name]--;
@@ -118,6 +109,7 @@ export class FakeGatewayIo {
         throw (event as { error?: unknown }).error;
       });
       this.alive[name]++;
+      if (greeting) sendBack({ type: greeting });
       return release;
     });
   }
