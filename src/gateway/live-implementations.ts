@@ -4,18 +4,26 @@ import { gatewayMachine } from "../../machines/gateway.machine.js";
 import { participantMachine } from "../../machines/participant.machine.js";
 import type { CredentialsProvider } from "../api/index.js";
 import { type JoinedRoom, joinRoom, type RoomSignal } from "../livekit/index.js";
+import { buildServerInfo } from "../session/server-info.js";
+import { RemoteAccessSession, type SessionLog } from "../session/session.js";
 import { toGatewayFailure } from "./failures.js";
+import type { ResolvedOptions } from "./options.js";
 
 export interface LiveDependencies {
   provider: CredentialsProvider;
-  /** Secrets to scrub from every failure message. */
-  secrets: readonly string[];
-  connectTimeoutMs?: number;
+  options: ResolvedOptions;
+  log: SessionLog;
+  /** Called with each new session, for status (drop counts) and tests. */
+  onSession?: (session: RemoteAccessSession) => void;
 }
 
-/** The room of the current session. Only the live actors see it: the rtc-node room holds the JWT. */
-interface RoomSlot {
+/**
+ * The room and session of the current connection. Only the live actors see them: the rtc-node
+ * room holds the JWT.
+ */
+interface Slot {
   room?: JoinedRoom;
+  session?: RemoteAccessSession;
   /** The close in flight: a STOP during `disconnected` waits for it rather than skipping it. */
   closing?: Promise<void>;
 }
@@ -26,9 +34,34 @@ interface RoomSlot {
  * plain, secret-free data.
  */
 export function provideLiveImplementations(deps: LiveDependencies) {
-  const { provider, secrets } = deps;
-  const slot: RoomSlot = {};
-  const fail = (error: unknown) => toGatewayFailure(error, secrets);
+  const { provider, options, log } = deps;
+  const slot: Slot = {};
+  const fail = (error: unknown) => toGatewayFailure(error, [options.deviceToken]);
+  const startSession = (room: JoinedRoom) => {
+    const session = new RemoteAccessSession({
+      room,
+      context: options.context,
+      serverInfo: () =>
+        buildServerInfo({
+          name: options.name,
+          deviceName: provider.deviceName,
+          capabilities: options.capabilities,
+          supportedEncodings: options.supportedEncodings,
+          metadata: options.serverInfoMetadata,
+          sessionId: options.sessionId,
+        }),
+      channelFilter: options.channelFilter,
+      backlogSize: options.messageBacklogSize,
+      clientPublish: options.capabilities.includes("clientPublish"),
+      listener: options.listener,
+      log,
+      writeTimeoutMs: options.writeTimeoutMs,
+    });
+    // Spec 5.4: the session records the context's channels before anyone is welcomed.
+    session.open();
+    deps.onSession?.(session);
+    return session;
+  };
 
   return gatewayMachine.provide({
     actors: {
@@ -51,9 +84,10 @@ export function provideLiveImplementations(deps: LiveDependencies) {
           const { url, token } = await provider.getCredentials({ signal });
           const room = await joinRoom(url, token, {
             signal,
-            connectTimeoutMs: deps.connectTimeoutMs,
+            connectTimeoutMs: options.connectTimeoutMs,
           });
           slot.room = room;
+          slot.session = startSession(room);
           return { identity: room.identity, participants: room.remoteIdentities };
         } catch (error) {
           throw fail(error);
@@ -70,16 +104,34 @@ export function provideLiveImplementations(deps: LiveDependencies) {
         return stop;
       }),
 
+      // The session's outgoing queues, drained until the session ends.
+      sender: fromCallback<{ type: string }, void>(() => {
+        const session = slot.session;
+        if (!session) throw fail(new Error("no session to send for"));
+        void session.run();
+        return () => session.close();
+      }),
+
       participant: participantMachine.provide({
-        // The session fills in the welcome (serverInfo + advertisements).
         actors: {
-          serve: fromCallback<{ type: string }, { identity: string }>(({ sendBack }) =>
-            sendBack({ type: "WELCOMED" }),
-          ),
+          serve: fromCallback<{ type: string }, { identity: string }>(({ input, sendBack }) => {
+            const session = slot.session;
+            if (!session) throw fail(new Error("no session to serve in"));
+            session.addViewer(input.identity).then(
+              () => sendBack({ type: "WELCOMED" }),
+              (error: unknown) =>
+                sendBack({
+                  type: "WELCOME_FAILED",
+                  failure: { kind: "stream", message: String(error) },
+                }),
+            );
+            return () => session.removeViewer(input.identity);
+          }),
         },
       }),
 
       closeRoom: fromPromise<void, void>(async () => {
+        slot.session = undefined;
         if (slot.room) {
           slot.closing = slot.room.disconnect();
           slot.room = undefined;

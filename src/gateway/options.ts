@@ -5,6 +5,9 @@ import {
   type RetryPolicy,
 } from "../../machines/retry-policy.js";
 import { resolveApiTimeoutMs, resolveApiUrl, resolveDeviceToken } from "../api/index.js";
+import type { ChannelDescriptor } from "../context/channel-descriptor.js";
+import { type Context, defaultContext } from "../context/index.js";
+import type { GatewayListener } from "../session/listener.js";
 import { GatewayConfigError } from "./config-error.js";
 
 /** Gateway capabilities (spec 5.7). */
@@ -27,6 +30,16 @@ export interface GatewayOptions {
   sessionId?: string;
   /** Copied into `serverInfo.metadata` (`fg-library` is always set by the gateway). */
   serverInfoMetadata?: Record<string, string>;
+  /** Where channels come from. Default: the process-wide default context. */
+  context?: Context;
+  /** Channels for which this returns false are never advertised (nor subscribable). */
+  channelFilter?: (channel: ChannelDescriptor) => boolean;
+  /** Capacity of the data queue: beyond it the oldest messages are dropped. Default: 1024. */
+  messageBacklogSize?: number;
+  /** Callbacks for what viewers do (subscriptions, client publish). */
+  listener?: GatewayListener;
+  /** A write to a viewer that takes longer than this fails, in ms. Default: 10 s. */
+  writeTimeoutMs?: number;
   /** `"exponential"` (default: full jitter, 500 ms to 30 s), `"fixed"` (upstream's 30 s grid), or your own. */
   retryPolicy?: "exponential" | "fixed" | RetryPolicy;
   /** Per signalling attempt when joining LiveKit, in ms. Default: rtc-node's (5 s). */
@@ -57,6 +70,11 @@ export interface ResolvedOptions {
   supportedEncodings: string[];
   sessionId: string;
   serverInfoMetadata: Record<string, string>;
+  context: Context;
+  channelFilter?: (channel: ChannelDescriptor) => boolean;
+  messageBacklogSize: number;
+  listener?: GatewayListener;
+  writeTimeoutMs: number;
   retryPolicy: RetryPolicy;
   connectTimeoutMs?: number;
 }
@@ -89,8 +107,15 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
       );
     }
   }
-  if (options.connectTimeoutMs !== undefined && !(options.connectTimeoutMs > 0)) {
-    throw new GatewayConfigError("connectTimeoutMs must be a positive number of milliseconds.");
+  for (const key of ["connectTimeoutMs", "writeTimeoutMs"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(value > 0)) {
+      throw new GatewayConfigError(`${key} must be a positive number of milliseconds.`);
+    }
+  }
+  const backlog = options.messageBacklogSize;
+  if (backlog !== undefined && !(Number.isSafeInteger(backlog) && backlog > 0)) {
+    throw new GatewayConfigError("messageBacklogSize must be a positive whole number of messages.");
   }
   return {
     name: options.name,
@@ -101,6 +126,11 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     supportedEncodings: [...new Set(options.supportedEncodings ?? [])],
     sessionId: options.sessionId ?? String(Date.now()),
     serverInfoMetadata: { ...options.serverInfoMetadata },
+    context: options.context ?? defaultContext(),
+    channelFilter: options.channelFilter,
+    messageBacklogSize: backlog ?? 1024,
+    listener: options.listener,
+    writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
     retryPolicy: resolveRetryPolicy(options.retryPolicy),
     connectTimeoutMs: options.connectTimeoutMs,
   };

@@ -2,6 +2,7 @@ import { consola } from "consola";
 import { type Actor, createActor } from "xstate";
 import { createApiClient, createCredentialsProvider } from "../api/index.js";
 import { redact } from "../redact.js";
+import type { RemoteAccessSession } from "../session/session.js";
 import { provideLiveImplementations } from "./live-implementations.js";
 import {
   type GatewayLogger,
@@ -35,20 +36,40 @@ export interface Gateway {
  * @throws GatewayConfigError when an option cannot work
  */
 export function createGatewayMachine(options: GatewayOptions = {}): GatewayMachineWithIo {
-  return machineFor(resolveOptions(options));
+  const resolved = resolveOptions(options);
+  return machineFor(resolved, loggerFor(options, resolved));
 }
 
-function machineFor(resolved: ResolvedOptions): GatewayMachineWithIo {
+function machineFor(
+  resolved: ResolvedOptions,
+  log: GatewayLogger | undefined,
+  onSession?: (session: RemoteAccessSession) => void,
+): GatewayMachineWithIo {
   const client = createApiClient({
     deviceToken: resolved.deviceToken,
     baseUrl: resolved.apiUrl,
     timeoutMs: resolved.apiTimeoutMs,
   });
+  const quiet = () => {};
   return provideLiveImplementations({
     provider: createCredentialsProvider(client),
-    secrets: [resolved.deviceToken],
-    connectTimeoutMs: resolved.connectTimeoutMs,
+    options: resolved,
+    log: log ?? { info: quiet, warn: quiet, error: quiet, debug: quiet },
+    onSession,
   });
+}
+
+/** The logger of the options (consola by default), behind the secret scrubber. */
+function loggerFor(options: GatewayOptions, resolved: ResolvedOptions): GatewayLogger | undefined {
+  if (options.logger === false) return undefined;
+  const target = options.logger ?? consola.withTag("foxglove-gateway");
+  const scrub = (text: string) => redact(text, [resolved.deviceToken]);
+  return {
+    info: (message) => target.info(scrub(message)),
+    warn: (message) => target.warn(scrub(message)),
+    error: (message) => target.error(scrub(message)),
+    debug: (message) => target.debug(scrub(message)),
+  };
 }
 
 /**
@@ -63,10 +84,15 @@ function machineFor(resolved: ResolvedOptions): GatewayMachineWithIo {
  */
 export function startGateway(options: GatewayOptions = {}): Gateway {
   const resolved = resolveOptions(options);
-  const logger =
-    options.logger === false ? undefined : (options.logger ?? consola.withTag("foxglove-gateway"));
-  const scrub = (text: string) => redact(text, [resolved.deviceToken]);
-  const actor = createActor(machineFor(resolved), {
+  const logger = loggerFor(options, resolved);
+  // Drops are counted per session; the status reports the gateway's total.
+  let earlierDrops = 0;
+  let session: RemoteAccessSession | undefined;
+  const onSession = (next: RemoteAccessSession) => {
+    earlierDrops += session?.droppedMessages ?? 0;
+    session = next;
+  };
+  const actor = createActor(machineFor(resolved, logger, onSession), {
     input: { retryPolicy: resolved.retryPolicy },
     ...(options.inspect && { inspect: options.inspect }),
   });
@@ -80,7 +106,7 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     if (JSON.stringify(next) === JSON.stringify(status)) return;
     const stateChanged = next.state !== status.state || next.reconnecting !== status.reconnecting;
     status = next;
-    if (stateChanged) logger?.info(scrub(describeStatus(next)));
+    if (stateChanged) logger?.info(describeStatus(next));
     for (const listener of listeners) listener(next);
   };
   // An actor error with no subscriber would be rethrown and kill the host process.
@@ -88,7 +114,7 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     actor.subscribe({
       next: onSnapshot,
       error: (error) => {
-        logger?.error(scrub(`gateway stopped by an internal failure: ${String(error)}`));
+        logger?.error(`gateway stopped by an internal failure: ${String(error)}`);
         resolve();
       },
       complete: () => resolve(),
@@ -100,7 +126,7 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
   return {
     actor,
     get status() {
-      return status;
+      return { ...status, droppedMessages: earlierDrops + (session?.droppedMessages ?? 0) };
     },
     onStatus(listener) {
       listeners.add(listener);

@@ -28,6 +28,8 @@ export interface GatewayStatus {
   device?: DeviceSummary;
   /** The gateway's identity in the LiveKit room. */
   identity?: string;
+  /** Messages dropped because the data queue was full, since the gateway started. */
+  droppedMessages: number;
 }
 
 export type GatewaySnapshot = SnapshotFrom<GatewayMachine>;
@@ -46,6 +48,7 @@ export function statusOf(snapshot: GatewaySnapshot, backoffStartedAt?: number): 
     ...(state === "backoff" &&
       backoffStartedAt !== undefined && { nextRetryAt: backoffStartedAt + context.retryDelayMs }),
     participants: [...context.participants],
+    droppedMessages: 0,
     ...(context.device && { device: { ...context.device } }),
     ...(context.identity && { identity: context.identity }),
   };

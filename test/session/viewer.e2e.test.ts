@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { ServerMessage } from "../../src/protocol/index.js";
+import { startLivekitServer } from "../support/livekit.js";
+import { disposeRtcAfterAll } from "../support/rtc.js";
+import { sessionStack } from "../support/session-stack.js";
+
+disposeRtcAfterAll();
+const livekit = await startLivekitServer();
+
+const op =
+  <K extends ServerMessage["op"]>(name: K) =>
+  (m: ServerMessage): m is Extract<ServerMessage, { op: K }> =>
+    m.op === name;
+
+describe("a viewer of the session", () => {
+  it("receives serverInfo first, then the advertisements", async () => {
+    const stack = await sessionStack(livekit);
+    stack.context.createChannel({ topic: "/hello", messageEncoding: "json" });
+    const viewer = await stack.viewer("viewer-1");
+    await viewer.nextControl(op("advertise"));
+    expect(viewer.control[0]).toMatchObject({
+      op: "serverInfo",
+      name: "test-device",
+      capabilities: [],
+      supportedEncodings: ["json"],
+      metadata: { "fg-library": "foxglove-sdk-typescript/v0.1.0" },
+    });
+    expect(viewer.control[1]).toEqual({
+      op: "advertise",
+      channels: [{ id: 1, topic: "/hello", encoding: "json", schemaName: "", schema: "" }],
+    });
+  });
+
+  it("gets MessageData byte-exact with the logged payload and log time once subscribed, not before", async () => {
+    const stack = await sessionStack(livekit);
+    const channel = stack.context.createChannel({ topic: "/data", messageEncoding: "json" });
+    const viewer = await stack.viewer("viewer-1");
+    await viewer.nextControl(op("advertise"));
+    channel.log({ before: true }); // nobody subscribed: never delivered
+    await viewer.subscribe(channel.id);
+    await viewer.until(
+      () => (channel.hasSubscribers ? true : undefined),
+      5_000,
+      "the subscription",
+    );
+    const payload = new Uint8Array([1, 2, 3, 250]);
+    channel.log(payload, { logTime: 1_700_000_000_123_456_789n });
+    const [message] = await viewer.dataMessages(channel.id, 1);
+    expect(message?.channelId).toBe(1n);
+    expect(message?.logTime).toBe(1_700_000_000_123_456_789n);
+    expect([...(message?.data ?? [])]).toEqual([1, 2, 3, 250]);
+  });
+});

@@ -1,0 +1,53 @@
+import { onTestFinished } from "vitest";
+import { Context } from "../../src/context/index.js";
+import { DEV_DEVICE_TOKEN, type DevApi, startDevApi } from "../../src/dev/dev-api.js";
+import type { LocalLivekitServer } from "../../src/dev/livekit-server.js";
+import { type Gateway, type GatewayOptions, startGateway } from "../../src/gateway/index.js";
+import { FAST_RETRY, isRunning, waitForStatus } from "./gateway.js";
+import { TestViewer } from "./viewer.js";
+
+export interface SessionStack {
+  api: DevApi;
+  gateway: Gateway;
+  context: Context;
+  /** Joins a viewer to the gateway's room; it leaves when the test ends. */
+  viewer(identity: string): Promise<TestViewer>;
+}
+
+/** A running gateway on the local stack with a context of its own, stopped when the test ends. */
+export async function sessionStack(
+  livekit: LocalLivekitServer,
+  options: Partial<GatewayOptions> = {},
+): Promise<SessionStack> {
+  const context = options.context ?? new Context();
+  const api = await startDevApi({
+    livekitUrl: livekit.url,
+    roomName: `session-${Math.random().toString(36).slice(2)}`,
+  });
+  const gateway = startGateway({
+    deviceToken: DEV_DEVICE_TOKEN,
+    apiUrl: api.url,
+    retryPolicy: FAST_RETRY,
+    logger: false,
+    supportedEncodings: ["json"],
+    ...options,
+    context,
+  });
+  const viewers: TestViewer[] = [];
+  onTestFinished(async () => {
+    await Promise.all(viewers.map((v) => v.leave()));
+    await gateway.stop();
+    await api.close();
+  });
+  await waitForStatus(gateway, isRunning);
+  return {
+    api,
+    gateway,
+    context,
+    async viewer(identity) {
+      const viewer = await TestViewer.join(livekit.url, api.roomName, identity);
+      viewers.push(viewer);
+      return viewer;
+    },
+  };
+}
