@@ -56,12 +56,17 @@ export function isFinalEvent(event: { readonly kind: string }): event is FinalSt
  * Push-based reassembler: feed chunks in order with {@link FrameReader.push}, then call
  * {@link FrameReader.end} when the stream ends.
  */
+/** The first buffer for a frame split across chunks; it doubles as more of the frame arrives. */
+const INITIAL_PAYLOAD_BUFFER = 64 * 1024;
+
 export class FrameReader {
   private readonly header = new Uint8Array(FRAME_HEADER_SIZE);
   private headerFilled = 0;
   private opcode: Frame["opcode"] = 1;
   private payload: Uint8Array | undefined;
   private payloadFilled = 0;
+  /** The declared length of the payload being filled (the buffer grows towards it). */
+  private payloadExpected = 0;
   private stopEvent: StreamStopEvent | undefined;
   private ended = false;
 
@@ -82,13 +87,13 @@ export class FrameReader {
     const length = chunk.length;
     let pos = 0;
     while (pos < length) {
-      const payload = this.payload;
-      if (payload !== undefined) {
-        const take = Math.min(payload.length - this.payloadFilled, length - pos);
+      if (this.payload !== undefined) {
+        const take = Math.min(this.payloadExpected - this.payloadFilled, length - pos);
+        const payload = this.reserve(this.payloadFilled + take);
         payload.set(chunk.subarray(pos, pos + take), this.payloadFilled);
         this.payloadFilled += take;
         pos += take;
-        if (this.payloadFilled === payload.length) {
+        if (this.payloadFilled === this.payloadExpected) {
           events.push({ kind: "frame", frame: { opcode: this.opcode, payload } });
           this.payload = undefined;
           this.payloadFilled = 0;
@@ -137,7 +142,10 @@ export class FrameReader {
         pos += declared;
       } else {
         this.opcode = opcode;
-        this.payload = new Uint8Array(declared);
+        this.payloadExpected = declared;
+        this.payload = new Uint8Array(
+          Math.min(declared, Math.max(INITIAL_PAYLOAD_BUFFER, length - pos)),
+        );
         this.payloadFilled = 0;
       }
     }
@@ -152,7 +160,7 @@ export class FrameReader {
       return {
         kind: "truncated",
         receivedBytes: FRAME_HEADER_SIZE + this.payloadFilled,
-        expectedBytes: FRAME_HEADER_SIZE + this.payload.length,
+        expectedBytes: FRAME_HEADER_SIZE + this.payloadExpected,
       };
     }
     if (this.headerFilled > 0) {
@@ -163,6 +171,21 @@ export class FrameReader {
       };
     }
     return { kind: "end" };
+  }
+
+  /**
+   * The payload buffer, grown (doubling, up to the declared length) to hold `size` bytes. Memory
+   * follows what the peer actually sent, not what its header claims.
+   */
+  private reserve(size: number): Uint8Array {
+    const current = this.payload as Uint8Array;
+    if (size <= current.length) return current;
+    const grown = new Uint8Array(
+      Math.min(this.payloadExpected, Math.max(size, current.length * 2)),
+    );
+    grown.set(current.subarray(0, this.payloadFilled));
+    this.payload = grown;
+    return grown;
   }
 
   private stop(

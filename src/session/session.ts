@@ -25,6 +25,12 @@ import { WriterCache } from "./writer-cache.js";
 /** The topic of control streams, both ways (spec 6.2). */
 export const CONTROL_TOPIC = "ws-protocol";
 
+/**
+ * Incoming streams read at once per viewer. Each may buffer one frame of up to 16 MiB, and rtc-node
+ * buffers a stream's data whether or not it is read: more are cancelled, which bounds both.
+ */
+export const MAX_STREAMS_PER_VIEWER = 8;
+
 /** Where the session reports what it does; never anything secret. */
 export interface SessionLog {
   info(message: string): void;
@@ -80,6 +86,8 @@ export class RemoteAccessSession implements Sink {
   readonly #writers: WriterCache<ByteStreamSink>;
   readonly #dropLog = new Throttle();
   readonly #stopped = new AbortController();
+  /** Incoming streams being read, per sender. */
+  readonly #reading = new Map<string, number>();
   #connection?: SinkConnection;
   #stopReading?: () => void;
   #reportedDrops = 0;
@@ -292,6 +300,23 @@ export class RemoteAccessSession implements Sink {
   // --- what viewers send (spec 6.6, 8.5, 8.6, 11.5) ---------------------------------------------
 
   async #read(reader: AsyncIterable<Uint8Array>, from: string): Promise<void> {
+    const reading = this.#reading.get(from) ?? 0;
+    if (reading >= MAX_STREAMS_PER_VIEWER) {
+      this.#options.log.warn(`${from} has ${reading} streams open already: ignoring one more`);
+      await reader[Symbol.asyncIterator]().return?.();
+      return;
+    }
+    this.#reading.set(from, reading + 1);
+    try {
+      await this.#readMessages(reader, from);
+    } finally {
+      const left = (this.#reading.get(from) ?? 1) - 1;
+      if (left) this.#reading.set(from, left);
+      else this.#reading.delete(from);
+    }
+  }
+
+  async #readMessages(reader: AsyncIterable<Uint8Array>, from: string): Promise<void> {
     for await (const event of readClientMessages(reader)) {
       if (this.#stopped.signal.aborted) return;
       if (event.kind === "skip") {

@@ -203,3 +203,23 @@ describe("readFrames (async source)", () => {
     expect(events).toEqual([{ kind: "truncated", receivedBytes: 4, expectedBytes: 5 }]);
   });
 });
+
+describe("FrameReader memory", () => {
+  it("buffers what a peer sent, not what its headers claim", () => {
+    // 200 streams each declaring a 16 MiB frame and sending 10 bytes of it: allocating the declared
+    // length up front would hold 3.2 GiB.
+    const before = process.memoryUsage().arrayBuffers;
+    const readers = Array.from({ length: 200 }, () => {
+      const reader = new FrameReader();
+      reader.push(new Uint8Array([2, 0x00, 0x00, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+      return reader;
+    });
+    const grown = (process.memoryUsage().arrayBuffers - before) / 2 ** 20;
+    expect(grown).toBeLessThan(64);
+    expect(readers[0]?.end()).toEqual({
+      kind: "truncated",
+      receivedBytes: 15,
+      expectedBytes: 5 + 16 * 2 ** 20,
+    });
+  });
+});
