@@ -120,3 +120,37 @@ describe("malformed input from a viewer (spec 6.6)", () => {
     );
   }, 30_000);
 });
+
+describe("many streams from one viewer", () => {
+  it("reads at most 8 at once; more are cancelled unread", async () => {
+    const stack = await sessionStack(livekit);
+    const [blocked, allowed] = ["/blocked", "/allowed"].map((topic) =>
+      stack.context.createChannel({ topic, messageEncoding: "json" }),
+    );
+    const viewer = await stack.viewer("greedy");
+    await viewer.nextControl(isOp("advertise"));
+    // 8 streams held open in the middle of a frame...
+    const held = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const stream = await viewer.room.openByteStream("ws-protocol", [viewer.gateway]);
+        await stream.write(bytes(1, 100, 0, 0, 0, 0x7b));
+        return stream;
+      }),
+    );
+    await sleep(500);
+    // ...so a ninth is not read.
+    await viewer.sendRaw([subscribeFrame(blocked!.id)]);
+    await sleep(1_000);
+    expect(blocked!.hasSubscribers).toBe(false);
+    // Once they end, streams are read again.
+    await Promise.all(held.map((stream) => stream.close()));
+    await sleep(300);
+    await viewer.sendRaw([subscribeFrame(allowed!.id)]);
+    await viewer.until(
+      () => (allowed!.hasSubscribers ? true : undefined),
+      5_000,
+      "the subscription",
+    );
+    expect(blocked!.hasSubscribers).toBe(false);
+  }, 30_000);
+});
