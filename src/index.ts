@@ -18,6 +18,7 @@ export {
   type RetryPolicy,
   retryDelayMs,
 } from "../machines/retry-policy.js";
+export * from "./context/index.js";
 export * from "./gateway/index.js";
 export {
   type InspectionFeed,
@@ -26,4 +27,5 @@ export {
   startInspectionFeed,
 } from "./inspection/index.js";
 export { disposeLivekit } from "./livekit/index.js";
+export type { ClientChannelInfo, ClientInfo, GatewayListener } from "./session/listener.js";
 export { SDK_VERSION } from "./version.js";
