@@ -1,10 +1,11 @@
 import { createServer, type Socket } from "node:net";
-import { afterAll, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createActor } from "xstate";
 import { type DevApi, startDevApi } from "../../src/dev/dev-api.js";
 import { DEV_DEVICE_TOKEN } from "../../src/dev/index.js";
 import { freeTcpPort } from "../../src/dev/livekit-server.js";
 import { createGatewayMachine, type Gateway, startGateway } from "../../src/gateway/index.js";
+import { cleanUp } from "../support/clean-up.js";
 import { FAST_RETRY, isRunning, settle, waitForStatus } from "../support/gateway.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
@@ -21,7 +22,7 @@ async function silentPort(): Promise<number> {
   const server = createServer((socket) => sockets.add(socket));
   const port = await freeTcpPort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  afterAll(() => {
+  cleanUp(() => {
     for (const socket of sockets) socket.destroy();
     server.close();
   });

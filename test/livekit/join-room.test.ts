@@ -1,8 +1,9 @@
 import { createServer, type Socket } from "node:net";
 import { inspect } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freeTcpPort } from "../../src/dev/livekit-server.js";
 import { joinRoom, RoomJoinError } from "../../src/livekit/index.js";
+import { cleanUp } from "../support/clean-up.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll, mintToken } from "../support/rtc.js";
 
@@ -15,7 +16,7 @@ async function silentPort(): Promise<number> {
   const server = createServer((socket) => sockets.add(socket));
   const port = await freeTcpPort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  afterAll(() => {
+  cleanUp(() => {
     for (const socket of sockets) socket.destroy();
     server.close();
   });

@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEV_DEVICE_TOKEN, startDevApi } from "../../src/dev/dev-api.js";
+import { cleanUp } from "../support/clean-up.js";
 import { startLivekitServer } from "../support/livekit.js";
 
 describe("the whole real stack", () => {
   it("dev API -> credentials -> device joins; a viewer sees it; both leave; the process exits", async () => {
     const livekit = await startLivekitServer();
     const api = await startDevApi({ livekitUrl: livekit.url });
-    afterAll(() => api.close());
+    cleanUp(() => api.close());
 
     const child = spawn(process.execPath, ["--import", "tsx", "test/smoke/smoke-client.ts"], {
       env: {

@@ -1,5 +1,6 @@
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import { type LivekitServerOptions, LocalLivekitServer } from "../../src/dev/livekit-server.js";
+import { cleanUp } from "./clean-up.js";
 
 /**
  * Starts a real livekit-server on loopback for the current test file; it is stopped after the file.
@@ -11,6 +12,6 @@ export async function startLivekitServer(
     binary: inject("livekitServerBinary"),
     ...options,
   });
-  afterAll(() => server.stop());
+  cleanUp(() => server.stop());
   return server;
 }
