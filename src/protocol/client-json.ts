@@ -10,12 +10,14 @@ import {
   expectObject,
   expectUint,
   joinPath,
+  type Mutable,
   mapArray,
   optionalString,
   requiredField,
   requiredString,
   requiredStringArray,
   requiredUint,
+  SAFE_MAX,
 } from "./json-fields.js";
 import { parseJsonMessage, readOp } from "./json-message.js";
 import type { JsonObject, JsonValue } from "./json-parser.js";
@@ -218,10 +220,6 @@ export function encodeClientJsonFrame(message: ClientJsonMessage): Uint8Array {
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
-
-const SAFE_MAX = Number.MAX_SAFE_INTEGER;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function decodeSubscribeChannel(value: JsonValue, path: string): SubscribeChannel {
   const object = expectObject(value, path);

@@ -12,6 +12,12 @@ import { throwDecode } from "./errors.js";
 import { JsonNumber, JsonObject, type JsonValue } from "./json-parser.js";
 
 /** Appends a key to a JSON path for error messages. */
+/** The largest channel id (and JSON integer) a JS number holds exactly (spec 7.1). */
+export const SAFE_MAX = Number.MAX_SAFE_INTEGER;
+
+/** Decoders fill optional fields one by one; only present ones are set, never `undefined`. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function joinPath(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
 }

@@ -11,6 +11,7 @@ import {
   expectStringMap,
   expectUint,
   joinPath,
+  type Mutable,
   mapArray,
   optionalField,
   optionalString,
@@ -18,6 +19,7 @@ import {
   requiredString,
   requiredStringArray,
   requiredUint,
+  SAFE_MAX,
 } from "./json-fields.js";
 import { parseJsonMessage, readOp } from "./json-message.js";
 import type { JsonObject, JsonValue } from "./json-parser.js";
@@ -375,11 +377,6 @@ export function encodeServerJsonFrame(message: ServerJsonMessage): Uint8Array {
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
-
-const SAFE_MAX = Number.MAX_SAFE_INTEGER;
-
-/** Decoders fill optional fields one by one; only present ones are set, never `undefined`. */
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function decodeTimestamp(value: JsonValue, path: string): Timestamp {
   const object = expectObject(value, path);

@@ -13,26 +13,15 @@ import {
 } from "../support/gateway.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll, mintToken } from "../support/rtc.js";
+import { sessionStack } from "../support/session-stack.js";
 
 disposeRtcAfterAll();
 const livekit = await startLivekitServer();
 
-async function stack(): Promise<{ api: DevApi; gateway: Gateway }> {
-  const api = await startDevApi({
-    livekitUrl: livekit.url,
-    roomName: `room-${Math.random().toString(36).slice(2)}`,
-  });
-  const gateway = startGateway({
-    deviceToken: DEV_DEVICE_TOKEN,
-    apiUrl: api.url,
-    retryPolicy: FAST_RETRY,
-    logger: false,
-  });
-  onTestFinished(async () => {
-    await gateway.stop();
-    await api.close();
-  });
-  return { api, gateway };
+async function stack(lines: string[] = []): Promise<{ api: DevApi; gateway: Gateway }> {
+  const log = (message: string) => lines.push(message);
+  const logger = { info: log, warn: log, error: log, debug: log };
+  return sessionStack(livekit, { logger }, { untilRunning: false });
 }
 
 describe("gateway on the real stack", () => {

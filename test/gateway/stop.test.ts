@@ -1,14 +1,13 @@
-import { createServer, type Socket } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createActor } from "xstate";
 import { type DevApi, startDevApi } from "../../src/dev/dev-api.js";
 import { DEV_DEVICE_TOKEN } from "../../src/dev/index.js";
-import { freeTcpPort } from "../../src/dev/livekit-server.js";
 import { createGatewayMachine, type Gateway, startGateway } from "../../src/gateway/index.js";
-import { cleanUp } from "../support/clean-up.js";
 import { FAST_RETRY, isRunning, settle, waitForStatus } from "../support/gateway.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
+import { sessionStack } from "../support/session-stack.js";
+import { silentPort } from "../support/silent-port.js";
 
 disposeRtcAfterAll();
 const livekit = await startLivekitServer();
@@ -16,35 +15,8 @@ const livekit = await startLivekitServer();
 /** The issue's bound: stop() resolves within 6 s from any state. */
 const STOP_BOUND_MS = 6_000;
 
-/** A port that accepts TCP connections and never answers. */
-async function silentPort(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => sockets.add(socket));
-  const port = await freeTcpPort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  cleanUp(() => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-  });
-  return port;
-}
-
 async function stack(): Promise<{ api: DevApi; gateway: Gateway }> {
-  const api = await startDevApi({
-    livekitUrl: livekit.url,
-    roomName: `stop-${Math.random().toString(36).slice(2)}`,
-  });
-  const gateway = startGateway({
-    deviceToken: DEV_DEVICE_TOKEN,
-    apiUrl: api.url,
-    retryPolicy: FAST_RETRY,
-    logger: false,
-  });
-  onTestFinished(async () => {
-    await gateway.stop();
-    await api.close();
-  });
-  return { api, gateway };
+  return sessionStack(livekit, {}, { untilRunning: false });
 }
 
 async function timedStop(gateway: Gateway): Promise<number> {

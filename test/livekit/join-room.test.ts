@@ -1,27 +1,12 @@
-import { createServer, type Socket } from "node:net";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { freeTcpPort } from "../../src/dev/livekit-server.js";
 import { joinRoom, RoomJoinError } from "../../src/livekit/index.js";
-import { cleanUp } from "../support/clean-up.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll, mintToken } from "../support/rtc.js";
+import { silentPort } from "../support/silent-port.js";
 
 disposeRtcAfterAll();
 const livekit = await startLivekitServer();
-
-/** A port that accepts TCP connections and never says a word. */
-async function silentPort(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => sockets.add(socket));
-  const port = await freeTcpPort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  cleanUp(() => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-  });
-  return port;
-}
 
 describe("joinRoom", () => {
   it("joins and reports who is already there", async () => {

@@ -14,10 +14,14 @@ export interface SessionStack {
   viewer(identity: string): Promise<TestViewer>;
 }
 
-/** A running gateway on the local stack with a context of its own, stopped when the test ends. */
+/**
+ * A gateway on the local stack (its own dev API, room and context), stopped when the test ends.
+ * Resolves once it runs, unless `untilRunning` is false (to inject faults into its first attempt).
+ */
 export async function sessionStack(
   livekit: LocalLivekitServer,
   options: Partial<GatewayOptions> = {},
+  { untilRunning = true } = {},
 ): Promise<SessionStack> {
   const context = options.context ?? new Context();
   const api = await startDevApi({
@@ -39,7 +43,7 @@ export async function sessionStack(
     await gateway.stop();
     await api.close();
   });
-  await waitForStatus(gateway, isRunning);
+  if (untilRunning) await waitForStatus(gateway, isRunning);
   return {
     api,
     gateway,
