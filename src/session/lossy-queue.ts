@@ -79,6 +79,10 @@ class Ring<T> implements LossyTarget<T> {
     return true;
   }
 
+  peek(): T | undefined {
+    return this.#size === 0 ? undefined : this.#slots[this.#head];
+  }
+
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
     const item = this.#slots[this.#head];
@@ -172,6 +176,11 @@ export class LossyQueue<T extends {} | null> {
   /** Takes the oldest item, or `undefined` when empty. Works after close too (drains). */
   shift(): T | undefined {
     return this.#ring.shift();
+  }
+
+  /** The oldest item without taking it, or `undefined` when empty. */
+  peek(): T | undefined {
+    return this.#ring.peek();
   }
 
   /**

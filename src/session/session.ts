@@ -31,6 +31,13 @@ export const CONTROL_TOPIC = "ws-protocol";
  */
 export const MAX_STREAMS_PER_VIEWER = 8;
 
+/**
+ * Consecutive queued messages of one channel are written together, up to this many bytes: each
+ * rtc-node write is an FFI round trip, so small messages cost far more one by one (see
+ * docs/performance.md). Frames are self-delimiting, so viewers read them the same way.
+ */
+export const MAX_COALESCED_BYTES = 256 * 1024;
+
 /** Where the session reports what it does; never anything secret. */
 export interface SessionLog {
   info(message: string): void;
@@ -270,11 +277,37 @@ export class RemoteAccessSession implements Sink {
       return;
     }
     try {
-      await this.#write(lookup.writer, frame);
+      await this.#write(lookup.writer, this.#coalesce(channelId, frame));
     } catch (error) {
       this.#options.log.warn(`data stream of channel ${channelId} failed: ${String(error)}`);
       await this.#writers.invalidate(channelId);
     }
+  }
+
+  /**
+   * Joins the frames of the same channel queued right behind `first` (control messages still
+   * come first: nothing is taken while one waits). Recipients are the same: they are decided
+   * when a message is taken (spec 8.11), and these are all taken now.
+   */
+  #coalesce(channelId: number, first: Uint8Array): Uint8Array {
+    const frames = [first];
+    let size = first.length;
+    for (;;) {
+      const next = this.#data.peek();
+      if (!next || next.channelId !== channelId || this.#control.length > 0) break;
+      if (size + next.frame.length > MAX_COALESCED_BYTES) break;
+      this.#data.shift();
+      frames.push(next.frame);
+      size += next.frame.length;
+    }
+    if (frames.length === 1) return first;
+    const joined = new Uint8Array(size);
+    let offset = 0;
+    for (const frame of frames) {
+      joined.set(frame, offset);
+      offset += frame.length;
+    }
+    return joined;
   }
 
   #write(writer: ByteStreamSink, frame: Uint8Array): Promise<void> {

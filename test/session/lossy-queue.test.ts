@@ -272,3 +272,17 @@ describe("LossyQueue", () => {
     });
   });
 });
+
+describe("LossyQueue.peek", () => {
+  it("shows the oldest item without taking it", () => {
+    const queue = new LossyQueue<string>({ capacity: 2 });
+    expect(queue.peek()).toBeUndefined();
+    queue.push("a");
+    queue.push("b");
+    queue.push("c"); // evicts a
+    expect(queue.peek()).toBe("b");
+    expect(queue.length).toBe(2);
+    expect(queue.shift()).toBe("b");
+    expect(queue.peek()).toBe("c");
+  });
+});
