@@ -3,7 +3,12 @@ import type { DeviceSummary, GatewayEvent, RoomJoined } from "../../machines/gat
 import { gatewayMachine } from "../../machines/gateway.machine.js";
 import { participantMachine } from "../../machines/participant.machine.js";
 import type { CredentialsProvider } from "../api/index.js";
-import { type JoinedRoom, joinRoom, type RoomSignal } from "../livekit/index.js";
+import {
+  DISCONNECT_TIMEOUT_MS,
+  type JoinedRoom,
+  joinRoom,
+  type RoomSignal,
+} from "../livekit/index.js";
 import { buildServerInfo } from "../session/server-info.js";
 import { RemoteAccessSession, type SessionLog } from "../session/session.js";
 import { toGatewayFailure } from "./failures.js";
@@ -24,9 +29,14 @@ export interface LiveDependencies {
 interface Slot {
   room?: JoinedRoom;
   session?: RemoteAccessSession;
+  /** The session's stream closes, started when its sender stopped. */
+  streamsClosed?: Promise<void>;
   /** The close in flight: a STOP during `disconnected` waits for it rather than skipping it. */
   closing?: Promise<void>;
 }
+
+/** How long leaving the room waits for the session's streams to close. */
+const STREAM_CLOSE_TIMEOUT_MS = 1_000;
 
 /**
  * The gateway machine with its real I/O: the Foxglove API through the credentials provider, and
@@ -109,7 +119,9 @@ export function provideLiveImplementations(deps: LiveDependencies) {
         const session = slot.session;
         if (!session) throw fail(new Error("no session to send for"));
         void session.run();
-        return () => session.close();
+        return () => {
+          slot.streamsClosed = session.close();
+        };
       }),
 
       participant: participantMachine.provide({
@@ -130,10 +142,16 @@ export function provideLiveImplementations(deps: LiveDependencies) {
         },
       }),
 
+      // Spec 5.6, bounded as a whole by DISCONNECT_TIMEOUT_MS: close the session's streams (so
+      // viewers see them end cleanly), then leave the room.
       closeRoom: fromPromise<void, void>(async () => {
+        const deadline = Date.now() + DISCONNECT_TIMEOUT_MS;
+        const streams = slot.streamsClosed;
         slot.session = undefined;
+        slot.streamsClosed = undefined;
+        if (streams) await within(streams, STREAM_CLOSE_TIMEOUT_MS);
         if (slot.room) {
-          slot.closing = slot.room.disconnect();
+          slot.closing = slot.room.disconnect(Math.max(0, deadline - Date.now()));
           slot.room = undefined;
         }
         await slot.closing;
@@ -142,6 +160,17 @@ export function provideLiveImplementations(deps: LiveDependencies) {
     actions: {
       clearCredentials: () => provider.clear(),
     },
+  });
+}
+
+/** Waits for `promise` or `ms`, whichever comes first; never rejects. */
+function within(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 

@@ -93,6 +93,8 @@ export class RemoteAccessSession implements Sink {
   readonly #writers: WriterCache<ByteStreamSink>;
   readonly #dropLog = new Throttle();
   readonly #stopped = new AbortController();
+  /** Stream closes in flight: leaving the room before they finish cuts viewers off mid-message. */
+  readonly #closingStreams = new Set<Promise<void>>();
   /** Incoming streams being read, per sender. */
   readonly #reading = new Map<string, number>();
   #connection?: SinkConnection;
@@ -143,18 +145,36 @@ export class RemoteAccessSession implements Sink {
 
   /**
    * Ends the session (spec 5.6): detaches from the context (no `unadvertise` is sent), stops the
-   * sender, and closes every stream. Queued messages are lost.
+   * sender, and closes every stream. Queued messages are lost. Resolves once the streams are
+   * closed; the room should be left only then.
    */
-  close(): void {
-    if (this.#stopped.signal.aborted) return;
-    this.#connection?.remove();
-    this.#stopReading?.();
-    this.#stopped.abort();
-    this.#control.close();
-    this.#data.close();
-    for (const identity of [...this.#viewers.keys()]) this.removeViewer(identity);
-    this.#joining.clear();
-    void this.#writers.closeAll();
+  close(): Promise<void> {
+    if (!this.#stopped.signal.aborted) {
+      this.#connection?.remove();
+      this.#stopReading?.();
+      this.#stopped.abort();
+      this.#control.close();
+      this.#data.close();
+      for (const identity of [...this.#viewers.keys()]) this.removeViewer(identity);
+      this.#joining.clear();
+      this.#track(this.#writers.closeAll());
+    }
+    return this.streamsClosed();
+  }
+
+  /** Resolves once every stream the session has closed so far has finished closing. */
+  streamsClosed(): Promise<void> {
+    return Promise.all(this.#closingStreams).then(() => {});
+  }
+
+  #closeStream(stream: ByteStreamSink): void {
+    this.#track(stream.close());
+  }
+
+  #track(closing: Promise<void>): void {
+    const settled = closing.catch(() => {});
+    this.#closingStreams.add(settled);
+    void settled.then(() => this.#closingStreams.delete(settled));
   }
 
   // --- viewers ---------------------------------------------------------------------------------
@@ -178,7 +198,7 @@ export class RemoteAccessSession implements Sink {
     }
     // Still wanted only if nobody removed the viewer (or ended the session) meanwhile.
     if (!this.#joining.delete(identity)) {
-      await writer.close().catch(() => {});
+      this.#closeStream(writer);
       return;
     }
     // One synchronous block: the welcome is queued before the viewer is eligible for broadcasts.
@@ -205,7 +225,7 @@ export class RemoteAccessSession implements Sink {
     for (const channel of this.#clientChannels.removeViewer(identity)) {
       this.#notify("onClientUnadvertise", viewer.info, channel);
     }
-    void viewer.writer?.close().catch(() => {});
+    if (viewer.writer) this.#closeStream(viewer.writer);
   }
 
   // --- the context's side (Sink) ---------------------------------------------------------------
@@ -259,7 +279,7 @@ export class RemoteAccessSession implements Sink {
       this.#options.log.warn(
         `control stream to ${identity} failed (${String(error)}); it must rejoin`,
       );
-      void viewer.writer.close().catch(() => {});
+      this.#closeStream(viewer.writer);
       viewer.writer = undefined;
     }
   }

@@ -51,3 +51,30 @@ describe("a viewer of the session", () => {
     expect([...(message?.data ?? [])]).toEqual([1, 2, 3, 250]);
   });
 });
+
+describe("when the gateway stops", () => {
+  it("closes its streams explicitly: viewers see them end cleanly", async () => {
+    const stack = await sessionStack(livekit);
+    const channel = stack.context.createChannel({ topic: "/ending", messageEncoding: "json" });
+    const viewer = await stack.viewer("viewer-1");
+    await viewer.nextControl(op("advertise"));
+    await viewer.subscribe(channel.id);
+    await viewer.until(
+      () => (channel.hasSubscribers ? true : undefined),
+      5_000,
+      "the subscription",
+    );
+    channel.log({ last: true });
+    await viewer.dataMessages(channel.id, 1);
+    await stack.gateway.stop();
+    await viewer.until(
+      () => (viewer.endings.length === 2 ? true : undefined),
+      5_000,
+      "both streams to end",
+    );
+    expect(viewer.endings.sort((a, b) => a.topic.localeCompare(b.topic))).toEqual([
+      { topic: `ch-${channel.id}`, kind: "end" },
+      { topic: "ws-protocol", kind: "end" },
+    ]);
+  });
+});
