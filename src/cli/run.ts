@@ -1,12 +1,18 @@
 // foxglove-gateway: runs a gateway. With a device token it connects to the Foxglove platform;
 // without one it starts a local stack (livekit-server + dev API) and connects to that.
 import { parseArgs } from "node:util";
-import { createConsola, LogLevels } from "consola";
+import { createConsola, LogLevels, type LogType } from "consola";
 import { type LocalStack, startLocalStack } from "../dev/local-stack.js";
-import { disposeLivekit, GatewayConfigError, startGateway } from "../index.js";
+import {
+  defaultContext,
+  disposeLivekit,
+  GatewayConfigError,
+  type GatewayStatus,
+  startGateway,
+} from "../index.js";
+import { startDemo } from "./demo.js";
 
-// consola guesses its level from the environment (quiet under test runners); a CLI decides itself.
-const cliConsole = createConsola({ level: LogLevels.info });
+const LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
 
 const HELP = `Usage: foxglove-gateway [options]
 
@@ -17,6 +23,10 @@ Options:
                       livekit-server and Foxglove dev API are started and used instead.
   --api-url <url>     Foxglove API URL (default: FOXGLOVE_API_URL, then https://api.foxglove.dev)
   --name <name>       name shown to viewers (default: the device's name)
+  --log-level <level> ${LEVELS.join(", ")} (default: info)
+  --json              one JSON object per line on stdout for each status change
+                      ("state" is "running" once the gateway serves); logs go to stderr
+  --no-demo           do not publish the demo channels (/demo/status, /demo/log)
   -h, --help          show this help
 `;
 
@@ -26,6 +36,9 @@ async function main(): Promise<number> {
       token: { type: "string" },
       "api-url": { type: "string" },
       name: { type: "string" },
+      "log-level": { type: "string", default: "info" },
+      json: { type: "boolean", default: false },
+      "no-demo": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -33,7 +46,20 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const log = cliConsole.withTag("foxglove-gateway");
+  const level = values["log-level"] as (typeof LEVELS)[number];
+  if (!LEVELS.includes(level)) {
+    throw new GatewayConfigError(
+      `--log-level must be one of ${LEVELS.join(", ")}, not "${level}".`,
+    );
+  }
+  // consola guesses its level from the environment (quiet under test runners); a CLI decides itself.
+  // With --json, stdout carries only the JSON lines.
+  const stream = values.json ? process.stderr : process.stdout;
+  const log = createConsola({
+    level: LogLevels[level as LogType],
+    stdout: stream,
+    stderr: process.stderr,
+  }).withTag("foxglove-gateway");
   const token = values.token ?? process.env.FOXGLOVE_DEVICE_TOKEN;
   let stack: LocalStack | undefined;
   if (!token) {
@@ -46,15 +72,34 @@ async function main(): Promise<number> {
     name: values.name,
     logger: log,
   });
+  if (values.json)
+    gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
+  const stopDemo = values["no-demo"] ? undefined : startDemo(defaultContext());
 
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  stopDemo?.();
   await gateway.stop();
   await stack?.stop();
   await disposeLivekit();
   return 0;
+}
+
+/** The status as one line of JSON: what scripts and the dashboard read. */
+function jsonStatus(status: GatewayStatus) {
+  return {
+    time: new Date().toISOString(),
+    state: status.state,
+    reconnecting: status.reconnecting,
+    attempt: status.attempt,
+    participants: status.participants,
+    ...(status.nextRetryAt !== undefined && {
+      nextRetryAt: new Date(status.nextRetryAt).toISOString(),
+    }),
+    ...(status.lastError && { lastError: status.lastError }),
+  };
 }
 
 export function run(): Promise<void> {
@@ -64,7 +109,7 @@ export function run(): Promise<void> {
     },
     (error: unknown) => {
       const message = error instanceof GatewayConfigError ? error.message : String(error);
-      cliConsole.error(message);
+      process.stderr.write(`foxglove-gateway: ${message}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,11 +1,20 @@
 import { spawn } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
+import type { ServerMessage } from "../../src/protocol/index.js";
+import { disposeRtcAfterAll } from "../support/rtc.js";
+import { TestViewer } from "../support/viewer.js";
 
-/** Runs the CLI like `npm start` does; `until` decides when to press Ctrl-C. */
+disposeRtcAfterAll();
+
+/**
+ * Runs the CLI like `npm start` does. Once the output matches `until`, `ready` (if given) runs with
+ * the output so far, then Ctrl-C is pressed.
+ */
 async function cli(
   args: string[],
   until?: RegExp,
-): Promise<{ code: number | null; output: string }> {
+  ready?: (output: string) => Promise<void>,
+): Promise<{ code: number | null; output: string; stdout: string }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LIVEKIT_SERVER_BIN: inject("livekitServerBinary"),
@@ -17,14 +26,20 @@ async function cli(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stdout = "";
   let interrupted = false;
   const collect = (chunk: Buffer) => {
     output += chunk;
     if (!interrupted && until?.test(output)) {
       interrupted = true;
-      child.kill("SIGINT");
+      const interrupt = () => child.kill("SIGINT");
+      if (ready) void ready(output).finally(interrupt);
+      else interrupt();
     }
   };
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk;
+  });
   const watchdog = setTimeout(() => {
     console.log(`CLI did not finish; output so far:\n${output}`);
     child.kill("SIGKILL");
@@ -33,7 +48,7 @@ async function cli(
   child.stderr.on("data", collect);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   clearTimeout(watchdog);
-  return { code, output };
+  return { code, output, stdout };
 }
 
 describe("foxglove-gateway CLI", () => {
@@ -44,6 +59,37 @@ describe("foxglove-gateway CLI", () => {
     expect(output).toMatch(/stopped\s*$/);
     // rtc-node's debug output stays out of a person's terminal.
     expect(output).not.toContain('"name":"lk-rtc"');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("--json prints one status object per line on stdout, and the demo channels reach a viewer", async () => {
+    const seen: ServerMessage[] = [];
+    const { code, stdout, output } = await cli(["--json"], /"state":"running"/, async (text) => {
+      const url = /ready at (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] as string;
+      const viewer = await TestViewer.join(url, "device-dev_testdevice", "cli-viewer");
+      const advertise = await viewer.nextControl((m) => m.op === "advertise");
+      const channels = advertise.op === "advertise" ? advertise.channels : [];
+      const status = channels.find((c) => c.topic === "/demo/status");
+      await viewer.subscribe(status?.id ?? 0);
+      await viewer.dataMessages(status?.id ?? 0, 1);
+      seen.push(...viewer.control);
+      await viewer.leave();
+    });
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { state: string });
+    expect(lines.map((l) => l.state)).toEqual(
+      expect.arrayContaining(["authenticating", "connecting", "running", "stopped"]),
+    );
+    expect(stdout).not.toContain("[foxglove-gateway]");
+    const advertised = seen.find((m) => m.op === "advertise");
+    expect(
+      advertised?.op === "advertise" && advertised.channels.map((c) => [c.topic, c.schemaName]),
+    ).toEqual([
+      ["/demo/status", "demo.Status"],
+      ["/demo/log", "foxglove.Log"],
+    ]);
     expect(code).toBe(0);
   }, 60_000);
 
