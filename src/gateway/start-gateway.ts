@@ -141,5 +141,3 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     },
   };
 }
-
-export type { GatewayLogger };
