@@ -3,7 +3,7 @@
  * (unknown keys ignored; missing/ill-typed fields and unknown `op` are typed errors).
  */
 
-import { catchDecodeFailure, type ProtocolResult, throwDecode } from "./errors.js";
+import { type ProtocolResult, throwDecode } from "./errors.js";
 import { encodeTextFrame } from "./framing.js";
 import {
   expectBool,
@@ -19,7 +19,7 @@ import {
   requiredUint,
   SAFE_MAX,
 } from "./json-fields.js";
-import { parseJsonMessage, readOp } from "./json-message.js";
+import { decodeJsonMessage } from "./json-message.js";
 import type { JsonObject, JsonValue } from "./json-parser.js";
 import {
   jsonArray,
@@ -316,10 +316,5 @@ function decodeClientJsonObject(object: JsonObject, op: string): ClientJsonMessa
  * `invalid-utf8`, `invalid-json`, `unknown-op`, `missing-field` or `invalid-field`.
  */
 export function decodeClientJson(input: string | Uint8Array): ProtocolResult<ClientJsonMessage> {
-  const parsed = parseJsonMessage(input);
-  if (!parsed.ok) return parsed;
-  return catchDecodeFailure(() => {
-    const { object, op } = readOp(parsed.value);
-    return decodeClientJsonObject(object, op);
-  });
+  return decodeJsonMessage(input, decodeClientJsonObject);
 }

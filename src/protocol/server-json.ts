@@ -3,7 +3,7 @@
  * rules of the spec tables) and decoders (what a viewer does).
  */
 
-import { catchDecodeFailure, type ProtocolResult, throwDecode } from "./errors.js";
+import { type ProtocolResult, throwDecode } from "./errors.js";
 import { encodeTextFrame } from "./framing.js";
 import {
   expectObject,
@@ -21,7 +21,7 @@ import {
   requiredUint,
   SAFE_MAX,
 } from "./json-fields.js";
-import { parseJsonMessage, readOp } from "./json-message.js";
+import { decodeJsonMessage } from "./json-message.js";
 import type { JsonObject, JsonValue } from "./json-parser.js";
 import {
   jsonArray,
@@ -551,10 +551,5 @@ function decodeServerJsonObject(object: JsonObject, op: string): ServerJsonMessa
  * `invalid-utf8`, `invalid-json`, `unknown-op`, `missing-field` or `invalid-field`.
  */
 export function decodeServerJson(input: string | Uint8Array): ProtocolResult<ServerJsonMessage> {
-  const parsed = parseJsonMessage(input);
-  if (!parsed.ok) return parsed;
-  return catchDecodeFailure(() => {
-    const { object, op } = readOp(parsed.value);
-    return decodeServerJsonObject(object, op);
-  });
+  return decodeJsonMessage(input, decodeServerJsonObject);
 }

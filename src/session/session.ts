@@ -119,11 +119,6 @@ export class RemoteAccessSession implements Sink {
     return this.#data.dropped;
   }
 
-  /** Identities of the viewers being served. */
-  get viewers(): string[] {
-    return [...this.#viewers.keys()];
-  }
-
   /** Starts listening: to the context's channels (spec 5.4 step 2) and to viewers' control streams. */
   open(): void {
     this.#connection = this.#options.context.addSink(this);
@@ -159,11 +154,11 @@ export class RemoteAccessSession implements Sink {
       this.#joining.clear();
       this.#track(this.#writers.closeAll());
     }
-    return this.streamsClosed();
+    return this.#streamsClosed();
   }
 
   /** Resolves once every stream the session has closed so far has finished closing. */
-  streamsClosed(): Promise<void> {
+  #streamsClosed(): Promise<void> {
     return Promise.all(this.#closingStreams).then(() => {});
   }
 
