@@ -3,16 +3,17 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { instance } from "@viz-js/viz";
 import { gatewayMachine } from "../machines/gateway.machine.js";
 import { participantMachine } from "../machines/participant.machine.js";
-import { toDot, toMermaid } from "../src/statechart/diagram.js";
+import { toMermaid } from "../src/statechart/diagram.js";
+import { renderGatewayStatechartSvg } from "../src/statechart/svg.js";
 
 /** The generated files, keyed by their path from the repository root. */
 export async function generateStatechartDocs(): Promise<Record<string, string>> {
-  const viz = await instance();
-  const svg = viz.renderString(toDot(gatewayMachine, { direction: "LR" }), { format: "svg" });
-  return { "docs/statechart.md": markdown(), "docs/statechart.svg": svg };
+  return {
+    "docs/statechart.md": markdown(),
+    "docs/statechart.svg": await renderGatewayStatechartSvg(),
+  };
 }
 
 function markdown(): string {

@@ -2,6 +2,7 @@
 // without one it starts a local stack (livekit-server + dev API) and connects to that.
 import { parseArgs } from "node:util";
 import { createConsola, LogLevels, type LogType } from "consola";
+import { type Dashboard, startDashboard } from "../dashboard/index.js";
 import { type LocalStack, startLocalStack } from "../dev/local-stack.js";
 import {
   defaultContext,
@@ -13,6 +14,7 @@ import {
 import { startDemo } from "./demo.js";
 
 const LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
+const DEFAULT_DASHBOARD_PORT = 8090;
 
 const HELP = `Usage: foxglove-gateway [options]
 
@@ -26,6 +28,10 @@ Options:
   --log-level <level> ${LEVELS.join(", ")} (default: info)
   --json              one JSON object per line on stdout for each status change
                       ("state" is "running" once the gateway serves); logs go to stderr
+  --dashboard-port <port>
+                      port of the local dashboard on 127.0.0.1 (default: ${DEFAULT_DASHBOARD_PORT};
+                      0 picks a free one): live statechart, status and an in-browser viewer
+  --no-dashboard      do not serve the dashboard
   --no-demo           do not publish the demo channels (/demo/status, /demo/log)
   -h, --help          show this help
 `;
@@ -38,6 +44,8 @@ async function main(): Promise<number> {
       name: { type: "string" },
       "log-level": { type: "string", default: "info" },
       json: { type: "boolean", default: false },
+      "dashboard-port": { type: "string", default: String(DEFAULT_DASHBOARD_PORT) },
+      "no-dashboard": { type: "boolean", default: false },
       "no-demo": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
@@ -52,6 +60,12 @@ async function main(): Promise<number> {
       `--log-level must be one of ${LEVELS.join(", ")}, not "${level}".`,
     );
   }
+  const dashboardPort = Number(values["dashboard-port"]);
+  if (!/^\d+$/.test(values["dashboard-port"]) || dashboardPort > 65535) {
+    throw new GatewayConfigError(
+      `--dashboard-port must be a port number (0 picks a free one), not "${values["dashboard-port"]}".`,
+    );
+  }
   // consola guesses its level from the environment (quiet under test runners); a CLI decides itself.
   // With --json, stdout carries only the JSON lines.
   const stream = values.json ? process.stderr : process.stdout;
@@ -61,29 +75,53 @@ async function main(): Promise<number> {
     stderr: process.stderr,
   }).withTag("foxglove-gateway");
   const token = values.token ?? process.env.FOXGLOVE_DEVICE_TOKEN;
-  let stack: LocalStack | undefined;
-  if (!token) {
-    log.info("no device token: starting the local stack (livekit-server + Foxglove dev API)");
-    stack = await startLocalStack({ onProgress: (line) => log.info(line) });
-  }
-  const gateway = startGateway({
-    deviceToken: stack?.deviceToken ?? token,
-    apiUrl: stack?.api.url ?? values["api-url"],
-    name: values.name,
-    logger: log,
-  });
-  if (values.json)
-    gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
-  const stopDemo = values["no-demo"] ? undefined : startDemo(defaultContext());
+  // What has started, stopped in reverse order: at Ctrl-C, or when a later step fails.
+  const teardown: Array<() => unknown> = [disposeLivekit];
+  const stopAll = async () => {
+    for (const stop of teardown.reverse()) await stop();
+  };
+  try {
+    // The dashboard binds its port first: a port in use fails before minutes of provisioning.
+    let dashboard: Dashboard | undefined;
+    if (!values["no-dashboard"]) {
+      dashboard = await startDashboard({
+        port: dashboardPort,
+        secrets: token ? [token] : [],
+      }).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new GatewayConfigError(
+          `dashboard: ${reason} Pass --dashboard-port, or --no-dashboard.`,
+        );
+      });
+      teardown.push(() => dashboard?.close());
+      log.info(`dashboard at ${dashboard.url}`);
+    }
+    let stack: LocalStack | undefined;
+    if (!token) {
+      log.info("no device token: starting the local stack (livekit-server + Foxglove dev API)");
+      stack = await startLocalStack({ onProgress: (line) => log.info(line) });
+      teardown.push(() => stack?.stop());
+    }
+    const gateway = startGateway({
+      deviceToken: stack?.deviceToken ?? token,
+      apiUrl: stack?.api.url ?? values["api-url"],
+      name: values.name,
+      logger: log,
+      ...(dashboard && { inspect: dashboard.inspect }),
+    });
+    teardown.push(() => gateway.stop());
+    dashboard?.attach(gateway, stack);
+    if (values.json)
+      gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
+    if (!values["no-demo"]) teardown.push(startDemo(defaultContext()));
 
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  stopDemo?.();
-  await gateway.stop();
-  await stack?.stop();
-  await disposeLivekit();
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+  } finally {
+    await stopAll();
+  }
   return 0;
 }
 

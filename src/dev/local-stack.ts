@@ -1,3 +1,4 @@
+import { AccessToken } from "livekit-server-sdk";
 import { DEV_DEVICE_TOKEN, type DevApi, startDevApi } from "./dev-api.js";
 import { provisionLivekitServer } from "./livekit-binary.js";
 import { LocalLivekitServer } from "./livekit-server.js";
@@ -8,6 +9,8 @@ export interface LocalStack {
   api: DevApi;
   /** The device token the dev API accepts. */
   deviceToken: string;
+  /** A LiveKit token for a viewer to join the device's room as `identity` (valid for an hour). */
+  mintViewerToken(identity: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     livekit,
     api,
     deviceToken: DEV_DEVICE_TOKEN,
+    mintViewerToken(identity) {
+      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, ttl: "1h" });
+      token.addGrant({ roomJoin: true, room: api.roomName });
+      return token.toJwt();
+    },
     async stop() {
       await api.close();
       await livekit.stop();

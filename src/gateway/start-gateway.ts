@@ -93,6 +93,8 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     session = next;
   };
   const actor = createActor(machineFor(resolved, logger, onSession), {
+    // Names the root in inspection records (`actorId: "gateway"`), as dashboards look for it.
+    id: "gateway",
     input: { retryPolicy: resolved.retryPolicy },
     ...(options.inspect && { inspect: options.inspect }),
   });

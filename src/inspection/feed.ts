@@ -1,7 +1,9 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { InspectionEvent } from "xstate";
 import { redact } from "../redact.js";
+import { isLoopbackHost, isLoopbackOrigin } from "./loopback.js";
 import { summarize, toJson } from "./summarize.js";
 
 export interface InspectionFeedOptions {
@@ -9,6 +11,13 @@ export interface InspectionFeedOptions {
   port?: number;
   /** Loopback address to bind: `127.0.0.1` (default), `::1` or `localhost`. Anything else is refused. */
   host?: string;
+  /**
+   * Serve the feed on this (loopback) HTTP server instead of a server of its own, at `path`:
+   * how the dashboard shares its port. `port` and `host` are then ignored.
+   */
+  server?: Server;
+  /** The URL path of the feed when it shares a `server`. Default: `/`. */
+  path?: string;
   /** Strings never to send (the device token); JWT-shaped strings are always scrubbed. */
   secrets?: readonly string[];
   /** How many recent events a newly connected client receives first. Default: 500. */
@@ -24,12 +33,11 @@ export interface InspectionFeed {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
 /**
  * Serves the inspection events of an actor system to local clients, one JSON text message per
- * event (see `InspectionRecord`). It binds to loopback only: inspection shows the inner workings
- * of the device and is not meant for the network.
+ * event (see `InspectionRecord`). It binds to loopback only, and refuses browser connections from
+ * pages that are not themselves served from loopback: inspection shows the inner workings of the
+ * device and is not meant for the network, nor for whatever website the user has open.
  *
  * @example
  * const feed = await startInspectionFeed({ secrets: [deviceToken] });
@@ -39,7 +47,7 @@ export async function startInspectionFeed(
   options: InspectionFeedOptions = {},
 ): Promise<InspectionFeed> {
   const host = options.host ?? "127.0.0.1";
-  if (!LOOPBACK.has(host)) {
+  if (!options.server && !isLoopbackHost(host)) {
     throw new Error(
       `The inspection feed only listens on loopback (127.0.0.1, ::1, localhost), not on "${host}".`,
     );
@@ -47,18 +55,27 @@ export async function startInspectionFeed(
   const secrets = options.secrets ?? [];
   const backlogSize = options.backlog ?? 500;
   const backlog: string[] = [];
-  const server = new WebSocketServer({ host, port: options.port ?? 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  // A page on any website could open a WebSocket to loopback; only loopback pages (and clients
+  // that are not browsers, which send no Origin) are let in.
+  const verifyClient = ({ origin }: { origin?: string }) => !origin || isLoopbackOrigin(origin);
+  const server = options.server
+    ? new WebSocketServer({ server: options.server, path: options.path ?? "/", verifyClient })
+    : new WebSocketServer({ host, port: options.port ?? 0, verifyClient });
+  const httpServer = options.server;
+  if (!httpServer) {
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+  }
   server.on("connection", (socket) => {
     for (const message of backlog) socket.send(message);
   });
-  const { port } = server.address() as AddressInfo;
+  const address = (httpServer ?? server).address() as AddressInfo;
+  const bound = httpServer ? address.address : host;
 
   return {
-    url: `ws://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `ws://${bound.includes(":") ? `[${bound}]` : bound}:${address.port}${options.path ?? ""}`,
     inspect(event) {
       const message = redact(toJson(summarize(event)), secrets);
       backlog.push(message);

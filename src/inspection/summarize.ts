@@ -6,6 +6,8 @@ export interface InspectionRecord {
   /** Id of the actor the event is about (`gateway`, `participant:viewer-1`, `fetchDeviceInfo`...). */
   actorId: string;
   sessionId: string;
+  /** When the event happened (epoch ms). */
+  time: number;
   /** For `@xstate.event`: the event. */
   event?: unknown;
   /** For `@xstate.snapshot` and `@xstate.microstep`: state value, status and context. */
@@ -31,6 +33,7 @@ export function summarize(event: InspectionEvent): InspectionRecord {
     type: event.type,
     actorId: (event.actorRef as { id?: string }).id ?? event.actorRef.sessionId,
     sessionId: event.actorRef.sessionId,
+    time: Date.now(),
   };
   switch (event.type) {
     case "@xstate.event":

@@ -8,6 +8,7 @@ export { type MermaidOptions, toMermaid } from "./mermaid.js";
 export {
   type DiagramState,
   type DiagramTransition,
+  eventLabel,
   type StateDiagram,
   toDiagram,
 } from "./model.js";

@@ -90,8 +90,12 @@ function toTransition(
   return { source: node.id, targets, event, guard, label };
 }
 
-/** Turns XState's internal event types back into what the definition said. */
-function eventLabel(event: string, stateId: string): string {
+/**
+ * Turns XState's internal event types back into what the definition said: `connectRoom done`,
+ * `after retryDelay`; an eventless transition (`""` in inspection events) is `always`.
+ */
+export function eventLabel(event: string, stateId: string): string {
+  if (event === "") return "always";
   const actor = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event);
   if (actor) return `${actor[2]} ${actor[1]}`;
   // The delay comes before the state id, which has dots of its own: cut the id off the end.

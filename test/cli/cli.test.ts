@@ -1,54 +1,15 @@
-import { spawn } from "node:child_process";
-import { describe, expect, inject, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import type { ServerMessage } from "../../src/protocol/index.js";
+import { runCli } from "../support/cli.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
 import { TestViewer } from "../support/viewer.js";
 
 disposeRtcAfterAll();
 
-/**
- * Runs the CLI like `npm start` does. Once the output matches `until`, `ready` (if given) runs with
- * the output so far, then Ctrl-C is pressed.
- */
-async function cli(
-  args: string[],
-  until?: RegExp,
-  ready?: (output: string) => Promise<void>,
-): Promise<{ code: number | null; output: string; stdout: string }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LIVEKIT_SERVER_BIN: inject("livekitServerBinary"),
-  };
-  delete env.FOXGLOVE_DEVICE_TOKEN;
-  delete env.NODE_ENV;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  let stdout = "";
-  let interrupted = false;
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-    if (!interrupted && until?.test(output)) {
-      interrupted = true;
-      const interrupt = () => child.kill("SIGINT");
-      if (ready) void ready(output).finally(interrupt);
-      else interrupt();
-    }
-  };
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  const watchdog = setTimeout(() => {
-    console.log(`CLI did not finish; output so far:\n${output}`);
-    child.kill("SIGKILL");
-  }, 45_000);
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  clearTimeout(watchdog);
-  return { code, output, stdout };
+function cli(args: string[], until?: RegExp, ready?: (output: string) => Promise<void>) {
+  return runCli(args, { until, ready, livekitServerBinary: inject("livekitServerBinary") });
 }
 
 describe("foxglove-gateway CLI", () => {
@@ -98,6 +59,23 @@ describe("foxglove-gateway CLI", () => {
     expect(output).toContain('apiUrl (or FOXGLOVE_API_URL) is not a URL: "not a url"');
     expect(code).toBe(1);
   });
+
+  it("refuses a bad --dashboard-port, and a port in use, naming the fix", async () => {
+    const bad = await cli(["--dashboard-port", "web"]);
+    expect(bad.output).toContain(
+      '--dashboard-port must be a port number (0 picks a free one), not "web"',
+    );
+    expect(bad.code).toBe(1);
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const { port } = taken.address() as AddressInfo;
+    const busy = await cli(["--dashboard-port", String(port)]);
+    expect(busy.output).toContain(`Port ${port} on 127.0.0.1 is in use`);
+    expect(busy.output).toContain("Pass --dashboard-port, or --no-dashboard.");
+    expect(busy.code).toBe(1);
+  }, 60_000);
 
   it("prints help", async () => {
     const { code, output } = await cli(["--help"]);
