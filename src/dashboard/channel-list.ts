@@ -3,12 +3,13 @@ import type { ChannelSummary } from "./wire.js";
 
 /**
  * The context's open channels, kept current by attaching as a sink that never subscribes: it learns
- * of channels without receiving (or costing) a single message.
+ * of channels without receiving (or costing) a single message. `onChange` is called at once with
+ * the channels open now. Returns the function that stops watching.
  */
 export function watchChannels(
   context: Context,
   onChange: (channels: ChannelSummary[]) => void,
-): { readonly channels: ChannelSummary[]; remove(): void } {
+): () => void {
   const open = new Map<number, ChannelSummary>();
   const changed = () => onChange([...open.values()]);
   const connection = context.addSink({
@@ -29,10 +30,6 @@ export function watchChannels(
     },
     log() {},
   });
-  return {
-    get channels() {
-      return [...open.values()];
-    },
-    remove: () => connection.remove(),
-  };
+  if (open.size === 0) changed();
+  return () => connection.remove();
 }

@@ -6,14 +6,14 @@ import { type Context, defaultContext } from "../context/index.js";
 import type { LocalStack } from "../dev/local-stack.js";
 import type { Gateway } from "../gateway/index.js";
 import { startInspectionFeed } from "../inspection/feed.js";
-import { isLoopbackHost } from "../inspection/loopback.js";
+import { requireLoopbackHost } from "../inspection/loopback.js";
 import { redact } from "../redact.js";
 import { renderGatewayStatechartSvg } from "../statechart/svg.js";
 import { bundleBrowserScript } from "./browser-script.js";
 import { watchChannels } from "./channel-list.js";
 import { DASHBOARD_PAGE } from "./page.js";
 import { refusal } from "./request-guard.js";
-import type { DashboardStatus, ViewerGrant } from "./wire.js";
+import type { ChannelSummary, DashboardStatus, ViewerGrant } from "./wire.js";
 
 export interface DashboardOptions {
   /** Port on loopback. Default: 0, a free one. */
@@ -56,11 +56,7 @@ export interface Dashboard {
  */
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const host = options.host ?? "127.0.0.1";
-  if (!isLoopbackHost(host)) {
-    throw new Error(
-      `The dashboard only listens on loopback (127.0.0.1, ::1, localhost), not on "${host}".`,
-    );
-  }
+  requireLoopbackHost(host, "The dashboard");
   const secrets = options.secrets ?? [];
   const [script, statechart] = await Promise.all([
     bundleBrowserScript(),
@@ -71,9 +67,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   let gateway: Gateway | undefined;
   let stack: LocalStack | undefined;
   let restarting: Promise<void> | undefined;
+  let channels: ChannelSummary[] = [];
   const current = (): DashboardStatus => ({
     ...(gateway && { gateway: gateway.status }),
-    channels: channels.channels,
+    channels,
     ...(stack && {
       livekit: {
         url: stack.livekit.url,
@@ -87,8 +84,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     const message = event();
     for (const response of listeners) response.write(message);
   };
-  const context = options.context ?? defaultContext();
-  const channels = watchChannels(context, broadcast);
+  const stopWatchingChannels = watchChannels(options.context ?? defaultContext(), (open) => {
+    channels = open;
+    broadcast();
+  });
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -166,22 +165,22 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   });
   const feed = await startInspectionFeed({ server, path: "/inspect", secrets });
   const { port } = server.address() as AddressInfo;
-  let stopWatching = () => {};
+  let detachGateway = () => {};
 
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/`,
     inspect: feed.inspect,
     attach(next, localStack) {
-      stopWatching();
+      detachGateway();
       gateway = next;
       stack = localStack;
       const unsubscribe = next.onStatus(broadcast);
-      stopWatching = () => unsubscribe();
+      detachGateway = () => unsubscribe();
       broadcast();
     },
     async close() {
-      stopWatching();
-      channels.remove();
+      detachGateway();
+      stopWatchingChannels();
       for (const response of listeners) response.end();
       await feed.close();
       await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { InspectionEvent } from "xstate";
 import { redact } from "../redact.js";
-import { isLoopbackHost, isLoopbackOrigin } from "./loopback.js";
+import { isLoopbackOrigin, requireLoopbackHost } from "./loopback.js";
 import { summarize, toJson } from "./summarize.js";
 
 export interface InspectionFeedOptions {
@@ -47,11 +47,7 @@ export async function startInspectionFeed(
   options: InspectionFeedOptions = {},
 ): Promise<InspectionFeed> {
   const host = options.host ?? "127.0.0.1";
-  if (!options.server && !isLoopbackHost(host)) {
-    throw new Error(
-      `The inspection feed only listens on loopback (127.0.0.1, ::1, localhost), not on "${host}".`,
-    );
-  }
+  if (!options.server) requireLoopbackHost(host, "The inspection feed");
   const secrets = options.secrets ?? [];
   const backlogSize = options.backlog ?? 500;
   const backlog: string[] = [];

@@ -14,3 +14,12 @@ export function isLoopbackOrigin(origin: string): boolean {
     return false;
   }
 }
+
+/** Throws unless `host` is loopback: what `server` serves is for this machine only. */
+export function requireLoopbackHost(host: string, server: string): void {
+  if (!isLoopbackHost(host)) {
+    throw new Error(
+      `${server} only listens on loopback (127.0.0.1, ::1, localhost), not on "${host}".`,
+    );
+  }
+}

@@ -8,7 +8,10 @@ export interface CliRun {
 }
 
 export interface CliOptions {
-  /** Once the output matches, `ready` (if given) runs with the output so far, then Ctrl-C is pressed. */
+  /**
+   * Once the output matches, `ready` (if given) runs with the output so far, then Ctrl-C is
+   * pressed. If `ready` fails, the run rejects with its error once the CLI has exited.
+   */
   until?: RegExp;
   ready?: (output: string) => Promise<void>;
   /** livekit-server binary, so the CLI does not provision its own. */
@@ -35,13 +38,19 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   let output = "";
   let stdout = "";
   let interrupted = false;
+  let failure: unknown;
   const { until, ready } = options;
   const collect = (chunk: Buffer) => {
     output += chunk;
     if (!interrupted && until?.test(output)) {
       interrupted = true;
       const interrupt = () => child.kill("SIGINT");
-      if (ready) void ready(output).finally(interrupt);
+      if (ready)
+        ready(output)
+          .catch((error: unknown) => {
+            failure = error;
+          })
+          .finally(interrupt);
       else interrupt();
     }
   };
@@ -56,5 +65,6 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   child.stderr.on("data", collect);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   clearTimeout(watchdog);
+  if (failure) throw Object.assign(failure as Error, { cliOutput: output });
   return { code, output, stdout };
 }
