@@ -23,6 +23,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
   .state[data-state="backoff"], .state[data-state="disconnected"] { background: #fdecd3; color: var(--warn); }
   .state[data-state="stopped"] { background: #f8dcd8; color: var(--bad); }
   .muted { color: var(--muted); }
+  .error { color: var(--bad); }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
   dt { color: var(--muted); }
   dd { margin: 0; overflow-wrap: anywhere; }

@@ -5,6 +5,7 @@ import { byId, h } from "./dom.js";
 /** The header badge, the gateway's details and the local livekit-server panel. */
 export class StatusView {
   #status: DashboardStatus | undefined;
+  #restartError = "";
 
   constructor(private readonly restartLivekit: () => Promise<void>) {
     // The retry countdown moves between status changes.
@@ -68,7 +69,7 @@ export class StatusView {
       {
         "data-testid": "restart-livekit",
         disabled: livekit.restarting,
-        onclick: () => void this.restartLivekit(),
+        onclick: () => void this.#restart(),
       },
       livekit.restarting ? "Restarting…" : "Restart livekit-server",
     );
@@ -88,7 +89,18 @@ export class StatusView {
         "Restarting drops every connection: watch the gateway go through backoff and come back.",
       ),
       button,
+      this.#restartError && h("p", { class: "error" }, this.#restartError),
     );
+  }
+
+  async #restart(): Promise<void> {
+    try {
+      this.#restartError = "";
+      await this.restartLivekit();
+    } catch (error) {
+      this.#restartError = `The restart failed: ${String(error)}`;
+      this.#renderLivekit();
+    }
   }
 }
 

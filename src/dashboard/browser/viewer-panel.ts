@@ -8,22 +8,30 @@ const decoder = new TextDecoder();
 interface TopicStats {
   count: number;
   latest: string;
-  /** Arrival times of the last second's messages, for the rate. */
+  /** Arrival times of recent messages, for the rate. */
   recent: number[];
 }
 
-/** The in-browser viewer's panel: the advertised channels, subscribe buttons, live messages. */
+/** The elements of one channel's row that change while messages arrive. */
+interface ChannelRow {
+  count: HTMLElement;
+  rate: HTMLElement;
+  latest: HTMLElement;
+}
+
+/**
+ * The in-browser viewer's panel: the advertised channels, subscribe buttons, live messages.
+ * Rows are rebuilt only when the channels or subscriptions change; arriving messages update their
+ * text in place, at most 10 times a second, so a button never moves under the pointer.
+ */
 export class ViewerPanel {
   #channels: readonly AdvertisedChannel[] = [];
   readonly #stats = new Map<string, TopicStats>();
+  readonly #rows = new Map<string, ChannelRow>();
   #viewer: BrowserViewer | undefined;
-  #dirty = false;
 
   constructor() {
-    // Messages can arrive far faster than anyone reads: redraw at most 10 times a second.
-    setInterval(() => {
-      if (this.#dirty) this.#render();
-    }, 100);
+    setInterval(() => this.#updateRows(), 100);
   }
 
   use(viewer: BrowserViewer): void {
@@ -49,59 +57,59 @@ export class ViewerPanel {
 
   channels(channels: readonly AdvertisedChannel[]): void {
     this.#channels = channels;
-    this.#render();
+    this.#renderRows();
   }
 
   message(channelId: number, payload: Uint8Array): void {
     const channel = this.#channels.find((c) => c.id === channelId);
     if (!channel) return;
-    const stats = this.#statsFor(channel.topic);
-    const now = performance.now();
-    stats.count++;
-    stats.recent.push(now);
-    while (stats.recent.length > 0 && (stats.recent[0] ?? now) < now - 1000) stats.recent.shift();
-    stats.latest = format(channel.encoding, payload);
-    this.#dirty = true;
-  }
-
-  #statsFor(topic: string): TopicStats {
-    let stats = this.#stats.get(topic);
+    let stats = this.#stats.get(channel.topic);
     if (!stats) {
       stats = { count: 0, latest: "", recent: [] };
-      this.#stats.set(topic, stats);
+      this.#stats.set(channel.topic, stats);
     }
-    return stats;
+    stats.count++;
+    stats.recent.push(performance.now());
+    stats.latest = format(channel.encoding, payload);
   }
 
-  #render(): void {
-    this.#dirty = false;
+  #renderRows(): void {
+    this.#rows.clear();
     const container = byId("viewer-channels");
     if (this.#channels.length === 0) {
       container.replaceChildren(h("p", { class: "muted" }, "No channels advertised yet."));
       return;
     }
-    container.replaceChildren(...this.#channels.map((channel) => this.#renderChannel(channel)));
+    container.replaceChildren(...this.#channels.map((channel) => this.#renderRow(channel)));
+    this.#updateRows();
   }
 
-  #renderChannel(channel: AdvertisedChannel): HTMLElement {
-    const subscribed = this.#viewer?.isSubscribed(channel.topic) ?? false;
-    const stats = this.#stats.get(channel.topic);
+  #renderRow(channel: AdvertisedChannel): HTMLElement {
+    const { topic } = channel;
+    const subscribed = this.#viewer?.isSubscribed(topic) ?? false;
     const toggle = async () => {
-      if (subscribed) await this.#viewer?.unsubscribe(channel.topic);
-      else await this.#viewer?.subscribe(channel.topic);
-      this.#render();
+      if (subscribed) await this.#viewer?.unsubscribe(topic);
+      else await this.#viewer?.subscribe(topic);
+      this.#renderRows();
     };
+    const row: ChannelRow = {
+      count: h("span", { "data-testid": "message-count" }),
+      rate: h("span"),
+      latest: h("pre", { class: "message", "data-testid": "latest-message", hidden: true }),
+    };
+    this.#rows.set(topic, row);
     return h(
       "div",
-      { class: "channel", "data-testid": "viewer-channel", "data-topic": channel.topic },
+      { class: "channel", "data-testid": "viewer-channel", "data-topic": topic },
       h(
         "div",
         { class: "channel-head" },
-        h("code", {}, channel.topic),
+        h("code", {}, topic),
         h(
           "span",
           { class: "muted" },
-          `${channel.encoding}${channel.schemaName ? ` · ${channel.schemaName}` : ""}`,
+          channel.encoding,
+          channel.schemaName && ` · ${channel.schemaName}`,
         ),
         h(
           "button",
@@ -109,15 +117,26 @@ export class ViewerPanel {
           subscribed ? "Unsubscribe" : "Subscribe",
         ),
       ),
-      stats &&
-        h(
-          "div",
-          { class: "muted" },
-          h("span", { "data-testid": "message-count" }, String(stats.count)),
-          ` message(s), ${stats.recent.length} in the last second`,
-        ),
-      stats && h("pre", { class: "message", "data-testid": "latest-message" }, stats.latest),
+      h("div", { class: "muted" }, row.count, " message(s), ", row.rate, " in the last second"),
+      row.latest,
     );
+  }
+
+  #updateRows(): void {
+    const now = performance.now();
+    for (const [topic, row] of this.#rows) {
+      const stats = this.#stats.get(topic);
+      if (!stats) {
+        row.count.textContent = "0";
+        row.rate.textContent = "0";
+        continue;
+      }
+      while ((stats.recent[0] ?? now) < now - 1000) stats.recent.shift();
+      row.count.textContent = String(stats.count);
+      row.rate.textContent = String(stats.recent.length);
+      if (row.latest.textContent !== stats.latest) row.latest.textContent = stats.latest;
+      row.latest.hidden = false;
+    }
   }
 }
 
