@@ -133,6 +133,9 @@ function jsonStatus(status: GatewayStatus) {
     reconnecting: status.reconnecting,
     attempt: status.attempt,
     participants: status.participants,
+    droppedMessages: status.droppedMessages,
+    ...(status.device && { device: status.device }),
+    ...(status.identity && { identity: status.identity }),
     ...(status.nextRetryAt !== undefined && {
       nextRetryAt: new Date(status.nextRetryAt).toISOString(),
     }),

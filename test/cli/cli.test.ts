@@ -2,7 +2,9 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import type { ServerMessage } from "../../src/protocol/index.js";
+import { DEV_DEVICE_TOKEN, startDevApi } from "../../src/dev/dev-api.js";
 import { runCli } from "../support/cli.js";
+import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
 import { TestViewer } from "../support/viewer.js";
 
@@ -51,6 +53,22 @@ describe("foxglove-gateway CLI", () => {
       ["/demo/status", "demo.Status"],
       ["/demo/log", "foxglove.Log"],
     ]);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("with --token, connects to the API it is given instead of starting the local stack", async () => {
+    const livekit = await startLivekitServer();
+    const api = await startDevApi({ livekitUrl: livekit.url });
+    onTestFinished(() => api.close());
+    const { code, output, stdout } = await cli(
+      ["--token", DEV_DEVICE_TOKEN, "--api-url", api.url, "--json", "--no-demo"],
+      /"state":"running"/,
+    );
+    expect(output).not.toContain("starting the local stack");
+    expect(api.requests.map((r) => r.endpoint)).toEqual(["device-info", "remote-sessions"]);
+    // The token is a secret: never printed, not even in the JSON status lines.
+    expect(output).not.toContain(DEV_DEVICE_TOKEN);
+    expect(stdout).toContain('"identity":"dev_testdevice"');
     expect(code).toBe(0);
   }, 60_000);
 
