@@ -2,7 +2,7 @@
 // without one it starts a local stack (livekit-server + dev API) and connects to that.
 import { parseArgs } from "node:util";
 import { createConsola, LogLevels, type LogType } from "consola";
-import { type Dashboard, startDashboard } from "../dashboard/index.js";
+import type { Dashboard } from "../dashboard/index.js";
 import { type LocalStack, startLocalStack } from "../dev/local-stack.js";
 import {
   defaultContext,
@@ -84,6 +84,8 @@ async function main(): Promise<number> {
     // The dashboard binds its port first: a port in use fails before minutes of provisioning.
     let dashboard: Dashboard | undefined;
     if (!values["no-dashboard"]) {
+      // Loaded only when served: it brings esbuild and Graphviz, which a device may not want.
+      const { startDashboard } = await import("../dashboard/index.js");
       dashboard = await startDashboard({
         port: dashboardPort,
         secrets: token ? [token] : [],

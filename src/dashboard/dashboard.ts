@@ -9,7 +9,7 @@ import { startInspectionFeed } from "../inspection/feed.js";
 import { requireLoopbackHost } from "../inspection/loopback.js";
 import { redact } from "../redact.js";
 import { renderGatewayStatechartSvg } from "../statechart/svg.js";
-import { bundleBrowserScript } from "./browser-script.js";
+import { browserScript } from "./browser-script.js";
 import { watchChannels } from "./channel-list.js";
 import { DASHBOARD_PAGE } from "./page.js";
 import { refusal } from "./request-guard.js";
@@ -58,10 +58,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const host = options.host ?? "127.0.0.1";
   requireLoopbackHost(host, "The dashboard");
   const secrets = options.secrets ?? [];
-  const [script, statechart] = await Promise.all([
-    bundleBrowserScript(),
-    renderGatewayStatechartSvg(),
-  ]);
+  const [script, statechart] = await Promise.all([browserScript(), renderGatewayStatechartSvg()]);
 
   const listeners = new Set<ServerResponse>();
   let gateway: Gateway | undefined;
