@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
-import type { ServerMessage } from "../../src/protocol/index.js";
 import { DEV_DEVICE_TOKEN, startDevApi } from "../../src/dev/dev-api.js";
+import type { ServerMessage } from "../../src/protocol/index.js";
 import { runCli } from "../support/cli.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
