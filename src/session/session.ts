@@ -15,11 +15,11 @@ import {
 import { type ChannelFilter, planAdvertisements } from "./advertisements.js";
 import { ClientChannels } from "./client-channels.js";
 import { ControlQueue, Notifier, nextByPriority } from "./control-queue.js";
+import { DropReport } from "./drop-report.js";
 import type { ClientChannelInfo, ClientInfo, GatewayListener } from "./listener.js";
 import { LossyQueue } from "./lossy-queue.js";
 import type { RoomPort } from "./room-port.js";
 import { Subscriptions } from "./subscriptions.js";
-import { Throttle } from "./throttle.js";
 import { WriterCache } from "./writer-cache.js";
 
 /** The topic of control streams, both ways (spec 6.2). */
@@ -91,7 +91,7 @@ export class RemoteAccessSession implements Sink {
   readonly #control = new ControlQueue({ notifier: this.#notifier });
   readonly #data: LossyQueue<DataMessage>;
   readonly #writers: WriterCache<ByteStreamSink>;
-  readonly #dropLog = new Throttle();
+  readonly #drops = new DropReport((line) => this.#options.log.warn(line));
   readonly #stopped = new AbortController();
   /** Stream closes in flight: leaving the room before they finish cuts viewers off mid-message. */
   readonly #closingStreams = new Set<Promise<void>>();
@@ -99,7 +99,6 @@ export class RemoteAccessSession implements Sink {
   readonly #reading = new Map<string, number>();
   #connection?: SinkConnection;
   #stopReading?: () => void;
-  #reportedDrops = 0;
 
   constructor(options: SessionOptions) {
     this.#options = options;
@@ -150,6 +149,7 @@ export class RemoteAccessSession implements Sink {
       this.#stopped.abort();
       this.#control.close();
       this.#data.close();
+      this.#drops.close();
       for (const identity of [...this.#viewers.keys()]) this.removeViewer(identity);
       this.#joining.clear();
       this.#track(this.#writers.closeAll());
@@ -253,13 +253,7 @@ export class RemoteAccessSession implements Sink {
       channelId: channel.id,
       frame: encodeServerMessageDataFrame(channel.id, logTime, payload),
     });
-    const dropped = this.#data.dropped;
-    if (dropped > this.#reportedDrops && this.#dropLog.allow()) {
-      this.#options.log.warn(
-        `data queue full: ${dropped - this.#reportedDrops} message(s) dropped`,
-      );
-      this.#reportedDrops = dropped;
-    }
+    this.#drops.update(this.#data.dropped);
   }
 
   // --- the sender ------------------------------------------------------------------------------

@@ -38,6 +38,12 @@ export class Throttle {
     return true;
   }
 
+  /** How long until `allow()` would pass (0 if it would now). */
+  remainingMs(): number {
+    if (this.#last === undefined) return 0;
+    return Math.max(0, this.#last + this.intervalMs - this.#now());
+  }
+
   /** Forgets the last pass: the next `allow()` passes. */
   reset(): void {
     this.#last = undefined;

@@ -59,6 +59,13 @@ describe("the data queue under a burst (spec 8.9)", () => {
       .map((m) => new DataView(m.data.buffer, m.data.byteOffset).getUint32(0, true));
     expect(ids).toEqual(Array.from({ length: backlog }, (_, i) => count - backlog + i));
     expect(received[0]?.data.length).toBe(16 * 1024);
+
+    // Nothing goes unreported: the rest of the burst is logged when the session ends.
+    await stack.gateway.stop();
+    expect(warnings).toEqual([
+      "data queue full: 1 message(s) dropped",
+      `data queue full: ${count - backlog - 1} message(s) dropped`,
+    ]);
   }, 60_000);
 });
 
