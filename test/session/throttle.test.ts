@@ -44,6 +44,17 @@ describe("Throttle", () => {
     expect(throttle.allow()).toBe(false);
   });
 
+  it("says how long until the next call would pass", () => {
+    const clock = manualClock();
+    const throttle = new Throttle(100, clock.now);
+    expect(throttle.remainingMs()).toBe(0);
+    throttle.allow();
+    clock.advance(30);
+    expect(throttle.remainingMs()).toBe(70);
+    clock.advance(500);
+    expect(throttle.remainingMs()).toBe(0);
+  });
+
   it("reset lets the next call through", () => {
     const clock = manualClock();
     const throttle = new Throttle(100, clock.now);
