@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { isLoopbackHost } from "../inspection/loopback.js";
+import { isLoopbackHostname } from "../inspection/loopback.js";
 
 /**
  * Why a request to the dashboard is refused, or undefined when it may proceed.
@@ -11,7 +11,7 @@ import { isLoopbackHost } from "../inspection/loopback.js";
 export function refusal(request: IncomingMessage, action: boolean): string | undefined {
   const host = request.headers.host ?? "";
   const hostname = host.replace(/:\d+$/, "");
-  if (!isLoopbackHost(hostname)) return `Host "${host}" is not loopback`;
+  if (!isLoopbackHostname(hostname)) return `Host "${host}" is not loopback`;
   if (action && request.headers.origin !== `http://${host}`) {
     return "actions are only accepted from the dashboard's own page";
   }

@@ -54,10 +54,10 @@ export async function startInspectionFeed(
   // A page on any website could open a WebSocket to loopback; only loopback pages (and clients
   // that are not browsers, which send no Origin) are let in.
   const verifyClient = ({ origin }: { origin?: string }) => !origin || isLoopbackOrigin(origin);
-  const server = options.server
-    ? new WebSocketServer({ server: options.server, path: options.path ?? "/", verifyClient })
-    : new WebSocketServer({ host, port: options.port ?? 0, verifyClient });
   const httpServer = options.server;
+  const server = httpServer
+    ? new WebSocketServer({ server: httpServer, path: options.path ?? "/", verifyClient })
+    : new WebSocketServer({ host, port: options.port ?? 0, verifyClient });
   if (!httpServer) {
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);

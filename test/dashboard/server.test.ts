@@ -149,6 +149,9 @@ describe("dashboard server", () => {
     const viewer = new URL("api/viewer", dashboard.url).href;
 
     // DNS rebinding: a foreign name that resolves to loopback.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      expect((await send(dashboard.url, "GET", { host })).status, host).toBe(200);
+    }
     const rebound = await send(dashboard.url, "GET", { host: `evil.example:${port}` });
     expect(rebound.status).toBe(403);
     expect(rebound.body).toContain('Host \\"evil.example');

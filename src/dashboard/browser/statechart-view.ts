@@ -15,11 +15,12 @@ export class StatechartView {
   /** Highlights the states of a snapshot value such as `{ running: "connected" }`. */
   show(value: unknown): void {
     for (const element of this.#active) element.classList.remove("active");
-    this.#active = activeStateIds("gateway", value)
+    const ids = activeStateIds("gateway", value);
+    this.#active = ids
       .map((id) => this.container.querySelector(`[id="${CSS.escape(id)}"]`))
       .filter((element): element is Element => element !== null);
     for (const element of this.#active) element.classList.add("active");
-    this.container.dataset.active = activeStateIds("gateway", value).join(" ");
+    this.container.dataset.active = ids.join(" ");
   }
 }
 
