@@ -11,6 +11,7 @@ import {
 } from "../livekit/index.js";
 import { buildServerInfo } from "../session/server-info.js";
 import { RemoteAccessSession, type SessionLog } from "../session/session.js";
+import { within } from "../within.js";
 import { toGatewayFailure } from "./failures.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -37,6 +38,8 @@ interface Slot {
 
 /** How long leaving the room waits for the session's streams to close. */
 const STREAM_CLOSE_TIMEOUT_MS = 1_000;
+/** How long the last bytes (stream trailers included) get to reach the viewers before we leave. */
+const FLUSH_TIMEOUT_MS = 2_000;
 
 /**
  * The gateway machine with its real I/O: the Foxglove API through the credentials provider, and
@@ -150,6 +153,7 @@ export function provideLiveImplementations(deps: LiveDependencies) {
         slot.session = undefined;
         slot.streamsClosed = undefined;
         if (streams) await within(streams, STREAM_CLOSE_TIMEOUT_MS);
+        if (streams && slot.room) await slot.room.flush(FLUSH_TIMEOUT_MS);
         if (slot.room) {
           slot.closing = slot.room.disconnect(Math.max(0, deadline - Date.now()));
           slot.room = undefined;
@@ -160,17 +164,6 @@ export function provideLiveImplementations(deps: LiveDependencies) {
     actions: {
       clearCredentials: () => provider.clear(),
     },
-  });
-}
-
-/** Waits for `promise` or `ms`, whichever comes first; never rejects. */
-function within(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void promise.finally(() => {
-      clearTimeout(timer);
-      resolve();
-    });
   });
 }
 

@@ -6,6 +6,7 @@ import {
   type Room,
   RoomEvent,
 } from "@livekit/rtc-node";
+import { within } from "../within.js";
 
 /** What happens to a room, in the gateway's words. */
 export type RoomSignal =
@@ -23,6 +24,9 @@ export interface ByteStreamSink {
 
 /** How long `disconnect()` waits for rtc-node before giving up on it (it has been seen to hang). */
 export const DISCONNECT_TIMEOUT_MS = 5_000;
+
+/** An RPC method no viewer implements: its "unsupported" answer is the delivery receipt. */
+const FLUSH_METHOD = "foxglove-gateway.flush";
 
 /**
  * A connected LiveKit room, as the gateway uses it.
@@ -93,6 +97,29 @@ export class JoinedRoom {
       handler(reader, identity),
     );
     return () => this.#room.unregisterByteStreamHandler(topic);
+  }
+
+  /**
+   * Resolves once everything sent so far has reached every remote participant, or after
+   * `timeoutMs`. A stream's `close()` resolves once its trailer is queued locally, and leaving the
+   * room drops what is still queued: viewers then see their streams break. An RPC travels behind
+   * the queued data on the same ordered, reliable channel, and the viewer's SDK answers it even
+   * without a handler ("unsupported method"): any answer means the data before it arrived.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    const { localParticipant } = this.#room;
+    if (!localParticipant || !this.#room.isConnected) return;
+    const delivered = this.remoteIdentities.map((destinationIdentity) =>
+      localParticipant
+        .performRpc({
+          destinationIdentity,
+          method: FLUSH_METHOD,
+          payload: "",
+          responseTimeout: timeoutMs,
+        })
+        .catch(() => {}),
+    );
+    await within(Promise.all(delivered), timeoutMs);
   }
 
   /**

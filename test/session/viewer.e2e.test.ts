@@ -77,4 +77,34 @@ describe("when the gateway stops", () => {
       { topic: "ws-protocol", kind: "end" },
     ]);
   });
+
+  it("mid-burst, lets the last bytes reach viewers before leaving: streams still end cleanly", async () => {
+    const stack = await sessionStack(livekit, { messageBacklogSize: 1024 });
+    const channel = stack.context.createChannel({ topic: "/burst", messageEncoding: "json" });
+    const viewer = await stack.viewer("viewer-1");
+    await viewer.nextControl(op("advertise"));
+    await viewer.subscribe(channel.id);
+    await viewer.until(
+      () => (channel.hasSubscribers ? true : undefined),
+      5_000,
+      "the subscription",
+    );
+    // 1 MiB queued: the sender is still writing (256 KiB at a time) when stop comes.
+    const text = "x".repeat(16 * 1024);
+    for (let i = 0; i < 64; i++) channel.log({ i, text });
+    await viewer.dataMessages(channel.id, 1);
+    await stack.gateway.stop();
+    await viewer.until(
+      () => (viewer.endings.length === 2 ? true : undefined),
+      5_000,
+      "both streams to end",
+    );
+    expect(viewer.endings.map((e) => e.kind)).toEqual(["end", "end"]);
+    // What was written arrived whole and in order (the rest of the queue is dropped at stop).
+    const received = (viewer.data.get(channel.id) ?? []).flatMap((s) => s.messages);
+    const ids = received.map(
+      (m) => (JSON.parse(new TextDecoder().decode(m.data)) as { i: number }).i,
+    );
+    expect(ids).toEqual(ids.map((_, index) => index));
+  });
 });
