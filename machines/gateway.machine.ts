@@ -17,12 +17,25 @@ export interface DeviceSummary {
   name: string;
 }
 
+/**
+ * One instance of a remote participant. An identity that rejoins comes back as a new instance with
+ * a new `sid`; events about an instance that was replaced must not touch its successor.
+ */
+export interface ParticipantRef {
+  identity: string;
+  sid: string;
+  /** When the instance joined (ms since the epoch): a newer instance replaces an older one. */
+  joinedAtMs: number;
+  /** The viewer's `protocolVersion` attribute, when it set one (protocol 2.2). */
+  protocolVersion?: string;
+}
+
 /** What a successful room connection reports: nothing secret, just who is there. */
 export interface RoomJoined {
   /** The gateway's own identity in the room (set by the platform inside the LiveKit token). */
   identity: string;
   /** Remote participants already in the room: they get no join event (spec 5.4). */
-  participants: string[];
+  participants: ParticipantRef[];
 }
 
 export type GatewayEvent =
@@ -32,8 +45,8 @@ export type GatewayEvent =
   | { type: "ROOM.RECONNECTING" }
   | { type: "ROOM.RECONNECTED" }
   | { type: "ROOM.DISCONNECTED"; reason: string }
-  | { type: "PARTICIPANT.JOINED"; identity: string }
-  | { type: "PARTICIPANT.LEFT"; identity: string };
+  | { type: "PARTICIPANT.JOINED"; participant: ParticipantRef }
+  | { type: "PARTICIPANT.LEFT"; participant: ParticipantRef };
 
 export interface GatewayInput {
   retryPolicy?: RetryPolicy;
@@ -53,16 +66,21 @@ export interface GatewayContext {
   credentials: "none" | "cached";
   livekitUrl?: string;
   identity?: string;
-  /** Identities of the remote participants of the current session, in arrival order. */
-  participants: string[];
+  /** The remote participants of the current session, in arrival order, one per identity. */
+  participants: ParticipantRef[];
   lastError?: GatewayFailure;
 }
 
 export type ParticipantActor = ActorRefFrom<typeof participantMachine>;
 
-/** Child id of a participant actor: one per remote identity, unique within a session. */
-export function participantChildId(identity: string): string {
-  return `participant:${identity}`;
+/** Child id of a participant actor: one per participant instance (its SID). */
+export function participantChildId(participant: Pick<ParticipantRef, "sid">): string {
+  return `participant:${participant.sid}`;
+}
+
+/** The current instance of an identity, if any. */
+function instanceOf(participants: ParticipantRef[], identity: string): ParticipantRef | undefined {
+  return participants.find((p) => p.identity === identity);
 }
 
 /** The error carried by an actor's error event, as the params of a named action or guard. */
@@ -131,26 +149,47 @@ export const gatewayMachine = setup({
       return { attempt, retryDelayMs: delay };
     }),
     resetAttempts: assign({ attempt: 0 }),
-    welcomeParticipants: enqueueActions(({ enqueue }, identities: string[]) => {
-      for (const identity of identities) {
+    welcomeParticipants: enqueueActions(({ enqueue }, participants: ParticipantRef[]) => {
+      for (const participant of participants) {
         enqueue.spawnChild("participant", {
-          id: participantChildId(identity),
-          input: { identity },
+          id: participantChildId(participant),
+          input: participant,
         });
       }
-      enqueue.assign({ participants: identities });
+      enqueue.assign({ participants });
     }),
-    addParticipant: enqueueActions(({ enqueue, context }, identity: string) => {
-      enqueue.spawnChild("participant", { id: participantChildId(identity), input: { identity } });
-      enqueue.assign({ participants: [...context.participants, identity] });
+    addParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
+      enqueue.spawnChild("participant", {
+        id: participantChildId(participant),
+        input: participant,
+      });
+      enqueue.assign({ participants: [...context.participants, participant] });
     }),
-    removeParticipant: enqueueActions(({ enqueue, context }, identity: string) => {
-      enqueue.stopChild(participantChildId(identity));
-      enqueue.assign({ participants: context.participants.filter((p) => p !== identity) });
+    /** A newer instance of an identity takes its predecessor's place in one step. */
+    replaceParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
+      const previous = instanceOf(context.participants, participant.identity);
+      if (previous) enqueue.stopChild(participantChildId(previous));
+      enqueue.spawnChild("participant", {
+        id: participantChildId(participant),
+        input: participant,
+      });
+      enqueue.assign({
+        participants: context.participants.map((p) =>
+          p.identity === participant.identity ? participant : p,
+        ),
+      });
+    }),
+    removeParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
+      enqueue.stopChild(participantChildId(participant));
+      enqueue.assign({
+        participants: context.participants.filter((p) => p.sid !== participant.sid),
+      });
     }),
     /** No participant actor outlives its session. */
     removeAllParticipants: enqueueActions(({ enqueue, context }) => {
-      for (const identity of context.participants) enqueue.stopChild(participantChildId(identity));
+      for (const participant of context.participants) {
+        enqueue.stopChild(participantChildId(participant));
+      }
       enqueue.assign({ participants: [] });
     }),
   },
@@ -158,8 +197,20 @@ export const gatewayMachine = setup({
     hasDeviceInfo: ({ context }) => context.device !== undefined,
     hasCredentials: ({ context }) => context.credentials === "cached",
     clearsCredentials: (_, error: unknown) => clearsCredentials(toFailure(error).kind),
-    isNewParticipant: ({ context }, identity: string) => !context.participants.includes(identity),
-    isParticipant: ({ context }, identity: string) => context.participants.includes(identity),
+    isNewIdentity: ({ context }, participant: ParticipantRef) =>
+      instanceOf(context.participants, participant.identity) === undefined,
+    /** Another instance of a known identity, joined no earlier: it replaces the one we have. */
+    supersedesInstance: ({ context }, participant: ParticipantRef) => {
+      const current = instanceOf(context.participants, participant.identity);
+      return (
+        current !== undefined &&
+        current.sid !== participant.sid &&
+        participant.joinedAtMs >= current.joinedAtMs
+      );
+    },
+    /** Only the current instance can leave: a late disconnect of a replaced one is ignored. */
+    isCurrentInstance: ({ context }, participant: ParticipantRef) =>
+      context.participants.some((p) => p.sid === participant.sid),
   },
   delays: {
     retryDelay: ({ context }) => context.retryDelayMs,
@@ -270,13 +321,19 @@ export const gatewayMachine = setup({
           target: "disconnected",
           actions: { type: "recordDisconnect", params: ({ event }) => event.reason },
         },
-        "PARTICIPANT.JOINED": {
-          guard: { type: "isNewParticipant", params: ({ event }) => event.identity },
-          actions: { type: "addParticipant", params: ({ event }) => event.identity },
-        },
+        "PARTICIPANT.JOINED": [
+          {
+            guard: { type: "isNewIdentity", params: ({ event }) => event.participant },
+            actions: { type: "addParticipant", params: ({ event }) => event.participant },
+          },
+          {
+            guard: { type: "supersedesInstance", params: ({ event }) => event.participant },
+            actions: { type: "replaceParticipant", params: ({ event }) => event.participant },
+          },
+        ],
         "PARTICIPANT.LEFT": {
-          guard: { type: "isParticipant", params: ({ event }) => event.identity },
-          actions: { type: "removeParticipant", params: ({ event }) => event.identity },
+          guard: { type: "isCurrentInstance", params: ({ event }) => event.participant },
+          actions: { type: "removeParticipant", params: ({ event }) => event.participant },
         },
       },
       initial: "connected",

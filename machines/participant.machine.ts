@@ -2,18 +2,25 @@ import { assign, type ErrorActorEvent, setup } from "xstate";
 import { type GatewayFailure, toFailure } from "./failure.js";
 import { callbackNotProvided } from "./not-provided.js";
 
+/** The participant instance this actor serves (see `ParticipantRef` in the gateway machine). */
 export interface ParticipantInput {
   identity: string;
+  sid: string;
+  joinedAtMs: number;
+  protocolVersion?: string;
 }
 
 export interface ParticipantContext {
-  identity: string;
+  participant: ParticipantInput;
   failure?: GatewayFailure;
+  /** Why the viewer was turned away (protocol 2.2: an incompatible `protocolVersion`). */
+  rejection?: string;
 }
 
 /** What the `serve` actor reports about its viewer. */
 export type ParticipantEvent =
   | { type: "WELCOMED" }
+  | { type: "REJECTED"; reason: string }
   | { type: "WELCOME_FAILED"; failure: GatewayFailure };
 
 /**
@@ -22,7 +29,8 @@ export type ParticipantEvent =
  * `serve` lives as long as this actor: it opens the viewer's control stream and queues `serverInfo`
  * and the current advertisements before the viewer can receive any broadcast (spec 5.4), and when
  * stopped (the viewer left, or the session ended) it unsubscribes the viewer from everything. A
- * viewer that cannot be welcomed stays `failed` until it leaves: the session serves the others.
+ * viewer that cannot be welcomed stays `failed` until it leaves: the session serves the others. With
+ * protocol 2.2, a viewer whose `protocolVersion` is incompatible is told so and stays `rejected`.
  */
 export const participantMachine = setup({
   types: {
@@ -38,11 +46,11 @@ export const participantMachine = setup({
   },
 }).createMachine({
   id: "participant",
-  context: ({ input }) => ({ identity: input.identity }),
+  context: ({ input }) => ({ participant: input }),
   invoke: {
     id: "serve",
     src: "serve",
-    input: ({ context }) => ({ identity: context.identity }),
+    input: ({ context }) => context.participant,
     onError: {
       target: ".failed",
       actions: {
@@ -56,6 +64,11 @@ export const participantMachine = setup({
     welcoming: {
       on: {
         WELCOMED: "active",
+        // Its protocol version is one we cannot speak: it was told so, and is not served.
+        REJECTED: {
+          target: "rejected",
+          actions: assign({ rejection: ({ event }) => event.reason }),
+        },
         WELCOME_FAILED: {
           target: "failed",
           actions: {
@@ -66,6 +79,7 @@ export const participantMachine = setup({
       },
     },
     active: {},
+    rejected: {},
     failed: {},
   },
 });

@@ -10,6 +10,7 @@ export {
   type GatewayContext,
   type GatewayEvent,
   gatewayMachine,
+  type ParticipantRef,
 } from "../machines/gateway.machine.js";
 export { participantMachine } from "../machines/participant.machine.js";
 export {
@@ -27,5 +28,23 @@ export {
   startInspectionFeed,
 } from "./inspection/index.js";
 export { disposeLivekit } from "./livekit/index.js";
+export {
+  byteArrayParameter,
+  float64Parameter,
+  type Parameter,
+  type ParameterType,
+  type ParameterValue,
+  type Status,
+  StatusLevel,
+} from "./protocol/index.js";
 export type { ClientChannelInfo, ClientInfo, GatewayListener } from "./session/listener.js";
+export type { AssetHandler } from "./session/v22/assets.js";
+export type { ConnectionGraph } from "./session/v22/connection-graph.js";
+export type {
+  ParameterHandler,
+  ParameterSubscriptionListener,
+} from "./session/v22/parameters.js";
+export { PROTOCOL_VERSION } from "./session/v22/protocol-version.js";
+export type { Service, ServiceCall, ServiceMessageSchema } from "./session/v22/services.js";
+export type { Reliability } from "./session/v22/session.js";
 export { SDK_VERSION } from "./version.js";

@@ -132,6 +132,8 @@ export class LocalLivekitServer {
         enable_loopback_candidate: true,
       },
       room: { empty_timeout: 10, departure_timeout: 1 },
+      // JoinedRoom.publishDataTrack needs them; 1.13.5 defaults them on, but do not rely on that.
+      enable_data_tracks: true,
     };
     const args = [
       "--dev",

@@ -1,5 +1,10 @@
 export { GatewayConfigError } from "./config-error.js";
-export type { GatewayCapability, GatewayLogger, GatewayOptions } from "./options.js";
+export type {
+  GatewayCapability,
+  GatewayLogger,
+  GatewayOptions,
+  ProtocolProfile,
+} from "./options.js";
 export {
   createGatewayMachine,
   type Gateway,

@@ -1,26 +1,47 @@
 import { fromCallback, fromPromise } from "xstate";
-import type { DeviceSummary, GatewayEvent, RoomJoined } from "../../machines/gateway.machine.js";
+import type {
+  DeviceSummary,
+  GatewayEvent,
+  ParticipantRef,
+  RoomJoined,
+} from "../../machines/gateway.machine.js";
 import { gatewayMachine } from "../../machines/gateway.machine.js";
-import { participantMachine } from "../../machines/participant.machine.js";
+import { type ParticipantInput, participantMachine } from "../../machines/participant.machine.js";
 import type { CredentialsProvider } from "../api/index.js";
 import {
   DISCONNECT_TIMEOUT_MS,
   type JoinedRoom,
   joinRoom,
+  type RemoteParticipantInfo,
   type RoomSignal,
 } from "../livekit/index.js";
-import { buildServerInfo } from "../session/server-info.js";
+import { buildServerInfo, FG_LIBRARY_V22 } from "../session/server-info.js";
 import { RemoteAccessSession, type SessionLog } from "../session/session.js";
+import { PROTOCOL_VERSION_ATTRIBUTE } from "../session/v22/protocol-version.js";
+import { ControlSession } from "../session/v22/session.js";
 import { within } from "../within.js";
 import { toGatewayFailure } from "./failures.js";
 import type { ResolvedOptions } from "./options.js";
+import type { SessionHub } from "./session-hub.js";
+
+/** A session of either protocol, as the live actors drive it. */
+export interface LiveSession {
+  /** Messages dropped so far (full queues). */
+  readonly droppedMessages: number;
+  run(): Promise<void>;
+  close(): Promise<void>;
+  addViewer(participant: ParticipantInput): Promise<"welcomed" | "rejected" | "abandoned">;
+  removeViewer(participant: ParticipantInput): void;
+}
 
 export interface LiveDependencies {
   provider: CredentialsProvider;
   options: ResolvedOptions;
   log: SessionLog;
+  /** What protocol 2.2 sessions share across the gateway's lifetime. */
+  hub: SessionHub;
   /** Called with each new session, for status (drop counts) and tests. */
-  onSession?: (session: RemoteAccessSession) => void;
+  onSession?: (session: LiveSession) => void;
 }
 
 /**
@@ -29,7 +50,7 @@ export interface LiveDependencies {
  */
 interface Slot {
   room?: JoinedRoom;
-  session?: RemoteAccessSession;
+  session?: LiveSession;
   /** The session's stream closes, started when its sender stopped. */
   streamsClosed?: Promise<void>;
   /** The close in flight: a STOP during `disconnected` waits for it rather than skipping it. */
@@ -50,19 +71,26 @@ export function provideLiveImplementations(deps: LiveDependencies) {
   const { provider, options, log } = deps;
   const slot: Slot = {};
   const fail = (error: unknown) => toGatewayFailure(error, [options.deviceToken]);
-  const startSession = (room: JoinedRoom) => {
+  const startSession = (room: JoinedRoom): LiveSession => {
+    const session = options.protocol === "0.20" ? legacySession(room) : controlSession(room);
+    deps.onSession?.(session);
+    return session;
+  };
+  const serverInfo = (library?: string, supportedEncodings = options.supportedEncodings) =>
+    buildServerInfo({
+      name: options.name,
+      deviceName: provider.deviceName,
+      capabilities: options.capabilities,
+      supportedEncodings,
+      metadata: options.serverInfoMetadata,
+      sessionId: options.sessionId,
+      library,
+    });
+  const legacySession = (room: JoinedRoom): LiveSession => {
     const session = new RemoteAccessSession({
       room,
       context: options.context,
-      serverInfo: () =>
-        buildServerInfo({
-          name: options.name,
-          deviceName: provider.deviceName,
-          capabilities: options.capabilities,
-          supportedEncodings: options.supportedEncodings,
-          metadata: options.serverInfoMetadata,
-          sessionId: options.sessionId,
-        }),
+      serverInfo: () => serverInfo(),
       channelFilter: options.channelFilter,
       backlogSize: options.messageBacklogSize,
       clientPublish: options.capabilities.includes("clientPublish"),
@@ -72,8 +100,61 @@ export function provideLiveImplementations(deps: LiveDependencies) {
     });
     // Spec 5.4: the session records the context's channels before anyone is welcomed.
     session.open();
-    deps.onSession?.(session);
-    return session;
+    return {
+      get droppedMessages() {
+        return session.droppedMessages;
+      },
+      run: () => session.run(),
+      close: () => session.close(),
+      addViewer: (p) => session.addViewer(p.identity).then(() => "welcomed" as const),
+      removeViewer: (p) => session.removeViewer(p.identity),
+    };
+  };
+  const controlSession = (room: JoinedRoom): LiveSession => {
+    const { hub } = deps;
+    const has = (capability: (typeof options.capabilities)[number]) =>
+      options.capabilities.includes(capability);
+    const session = new ControlSession({
+      room,
+      context: options.context,
+      // Services' request encodings are supported encodings too (spec 11.6).
+      serverInfo: () =>
+        serverInfo(FG_LIBRARY_V22, [
+          ...new Set([...options.supportedEncodings, ...hub.services.requestEncodings()]),
+        ]),
+      channelFilter: options.channelFilter,
+      reliability: options.qosClassifier,
+      backlogSize: options.messageBacklogSize,
+      maxDataTrackMessageSize: options.maxDataTrackMessageSize,
+      features: {
+        clientPublish: has("clientPublish"),
+        services: has("services"),
+        parameters: has("parameters"),
+        connectionGraph: has("connectionGraph"),
+      },
+      supportedEncodings: options.supportedEncodings,
+      listener: options.listener,
+      services: hub.services,
+      graph: hub.graph,
+      parameterHandler: options.parameterHandler,
+      assetHandler: options.assetHandler,
+      log,
+      writeTimeoutMs: options.writeTimeoutMs,
+    });
+    session.open();
+    hub.session = session;
+    return {
+      get droppedMessages() {
+        return session.droppedMessages;
+      },
+      run: () => session.run(),
+      close: () => {
+        hub.session = undefined;
+        return session.close();
+      },
+      addViewer: (p) => session.addViewer(p),
+      removeViewer: (p) => session.removeViewer(p),
+    };
   };
 
   return gatewayMachine.provide({
@@ -101,7 +182,10 @@ export function provideLiveImplementations(deps: LiveDependencies) {
           });
           slot.room = room;
           slot.session = startSession(room);
-          return { identity: room.identity, participants: room.remoteIdentities };
+          return {
+            identity: room.identity,
+            participants: room.remoteParticipants.map(toParticipantRef),
+          };
         } catch (error) {
           throw fail(error);
         }
@@ -129,18 +213,25 @@ export function provideLiveImplementations(deps: LiveDependencies) {
 
       participant: participantMachine.provide({
         actors: {
-          serve: fromCallback<{ type: string }, { identity: string }>(({ input, sendBack }) => {
+          serve: fromCallback<{ type: string }, ParticipantInput>(({ input, sendBack }) => {
             const session = slot.session;
             if (!session) throw fail(new Error("no session to serve in"));
-            session.addViewer(input.identity).then(
-              () => sendBack({ type: "WELCOMED" }),
+            session.addViewer(input).then(
+              (outcome) => {
+                if (outcome === "welcomed") sendBack({ type: "WELCOMED" });
+                else if (outcome === "rejected")
+                  sendBack({
+                    type: "REJECTED",
+                    reason: `incompatible protocol version ${input.protocolVersion}`,
+                  });
+              },
               (error: unknown) =>
                 sendBack({
                   type: "WELCOME_FAILED",
                   failure: { kind: "stream", message: String(error) },
                 }),
             );
-            return () => session.removeViewer(input.identity);
+            return () => session.removeViewer(input);
           }),
         },
       }),
@@ -167,12 +258,22 @@ export function provideLiveImplementations(deps: LiveDependencies) {
   });
 }
 
+function toParticipantRef(participant: RemoteParticipantInfo): ParticipantRef {
+  const protocolVersion = participant.attributes[PROTOCOL_VERSION_ATTRIBUTE];
+  return {
+    identity: participant.identity,
+    sid: participant.sid,
+    joinedAtMs: participant.joinedAtMs,
+    ...(protocolVersion !== undefined && { protocolVersion }),
+  };
+}
+
 function toGatewayEvent(signal: RoomSignal): GatewayEvent {
   switch (signal.type) {
     case "participantJoined":
-      return { type: "PARTICIPANT.JOINED", identity: signal.identity };
+      return { type: "PARTICIPANT.JOINED", participant: toParticipantRef(signal.participant) };
     case "participantLeft":
-      return { type: "PARTICIPANT.LEFT", identity: signal.identity };
+      return { type: "PARTICIPANT.LEFT", participant: toParticipantRef(signal.participant) };
     case "reconnecting":
       return { type: "ROOM.RECONNECTING" };
     case "reconnected":

@@ -1,15 +1,19 @@
 import { consola } from "consola";
 import { type Actor, createActor } from "xstate";
 import { createApiClient, createCredentialsProvider } from "../api/index.js";
+import type { Parameter, Status } from "../protocol/index.js";
 import { redact } from "../redact.js";
-import type { RemoteAccessSession } from "../session/session.js";
-import { provideLiveImplementations } from "./live-implementations.js";
+import type { ConnectionGraph } from "../session/v22/connection-graph.js";
+import type { Service } from "../session/v22/services.js";
+import { GatewayConfigError } from "./config-error.js";
+import { type LiveSession, provideLiveImplementations } from "./live-implementations.js";
 import {
   type GatewayLogger,
   type GatewayOptions,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
+import { SessionHub } from "./session-hub.js";
 import { describeStatus, type GatewaySnapshot, type GatewayStatus, statusOf } from "./status.js";
 
 export type GatewayMachineWithIo = ReturnType<typeof provideLiveImplementations>;
@@ -27,6 +31,22 @@ export interface Gateway {
   retryNow(): void;
   /** Stops the gateway: idempotent, resolves once the room is closed (bounded by 5 s). */
   stop(): Promise<void>;
+  /**
+   * Protocol 2.2: adds services and advertises them to the viewers present and to come.
+   *
+   * @throws Error when a name is taken
+   */
+  addServices(services: readonly Service[]): void;
+  /** Protocol 2.2: removes services by name and withdraws them from viewers. */
+  removeServices(names: readonly string[]): void;
+  /** Protocol 2.2: sends parameter values to the viewers subscribed to them. */
+  publishParameterValues(parameters: readonly Parameter[]): void;
+  /** Protocol 2.2: replaces the connection graph; subscribers get what changed. Kept across sessions. */
+  publishConnectionGraph(graph: ConnectionGraph): void;
+  /** Protocol 2.2: shows a status message to every viewer present (not replayed to later ones). */
+  publishStatus(status: Omit<Status, "op">): void;
+  /** Protocol 2.2: withdraws status messages by id from every viewer present. */
+  removeStatus(statusIds: readonly string[]): void;
 }
 
 /**
@@ -37,13 +57,14 @@ export interface Gateway {
  */
 export function createGatewayMachine(options: GatewayOptions = {}): GatewayMachineWithIo {
   const resolved = resolveOptions(options);
-  return machineFor(resolved, loggerFor(options, resolved));
+  return machineFor(resolved, loggerFor(options, resolved), new SessionHub(resolved.services));
 }
 
 function machineFor(
   resolved: ResolvedOptions,
   log: GatewayLogger | undefined,
-  onSession?: (session: RemoteAccessSession) => void,
+  hub: SessionHub,
+  onSession?: (session: LiveSession) => void,
 ): GatewayMachineWithIo {
   const client = createApiClient({
     deviceToken: resolved.deviceToken,
@@ -55,6 +76,7 @@ function machineFor(
     provider: createCredentialsProvider(client),
     options: resolved,
     log: log ?? { info: quiet, warn: quiet, error: quiet, debug: quiet },
+    hub,
     onSession,
   });
 }
@@ -87,12 +109,21 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
   const logger = loggerFor(options, resolved);
   // Drops are counted per session; the status reports the gateway's total.
   let earlierDrops = 0;
-  let session: RemoteAccessSession | undefined;
-  const onSession = (next: RemoteAccessSession) => {
+  let session: LiveSession | undefined;
+  const onSession = (next: LiveSession) => {
     earlierDrops += session?.droppedMessages ?? 0;
     session = next;
   };
-  const actor = createActor(machineFor(resolved, logger, onSession), {
+  const hub = new SessionHub(resolved.services);
+  // The protocol 2.2 features, refused clearly with the 0.20 profile.
+  const v22 = <A extends unknown[]>(name: string, act: (...args: A) => void) => {
+    return (...args: A) => {
+      if (resolved.protocol !== "2.2")
+        throw new GatewayConfigError(`${name}() needs protocol 2.2 (this gateway speaks 0.20).`);
+      act(...args);
+    };
+  };
+  const actor = createActor(machineFor(resolved, logger, hub, onSession), {
     // Names the root in inspection records (`actorId: "gateway"`), as dashboards look for it.
     id: "gateway",
     input: { retryPolicy: resolved.retryPolicy },
@@ -128,7 +159,11 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
   return {
     actor,
     get status() {
-      return { ...status, droppedMessages: earlierDrops + (session?.droppedMessages ?? 0) };
+      return {
+        ...status,
+        viewers: hub.viewers,
+        droppedMessages: earlierDrops + (session?.droppedMessages ?? 0),
+      };
     },
     onStatus(listener) {
       listeners.add(listener);
@@ -141,5 +176,17 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
       if (actor.getSnapshot().status === "active") actor.send({ type: "STOP" });
       return stopped;
     },
+    addServices: v22("addServices", (services: readonly Service[]) => hub.services.add(services)),
+    removeServices: v22("removeServices", (names: readonly string[]) => hub.services.remove(names)),
+    publishParameterValues: v22("publishParameterValues", (parameters: readonly Parameter[]) =>
+      hub.publishParameterValues(parameters),
+    ),
+    publishConnectionGraph: v22("publishConnectionGraph", (graph: ConnectionGraph) =>
+      hub.publishConnectionGraph(graph),
+    ),
+    publishStatus: v22("publishStatus", (message: Omit<Status, "op">) =>
+      hub.publishStatus(message),
+    ),
+    removeStatus: v22("removeStatus", (ids: readonly string[]) => hub.removeStatus(ids)),
   };
 }

@@ -23,8 +23,13 @@ export interface GatewayStatus {
   lastError?: { kind: FailureKind; message: string; status?: number };
   /** When the next attempt starts (epoch ms), while in `backoff`. */
   nextRetryAt?: number;
-  /** Remote participants (viewers) of the current session. */
+  /** Identities of the remote participants (viewers) of the current session. */
   participants: string[];
+  /**
+   * Protocol 2.2: the viewers served now, with their round-trip time once they pinged (read when
+   * the status is read; RTT changes alone do not call `onStatus` listeners).
+   */
+  viewers: Array<{ identity: string; rttMs?: number }>;
   device?: DeviceSummary;
   /** The gateway's identity in the LiveKit room. */
   identity?: string;
@@ -47,7 +52,8 @@ export function statusOf(snapshot: GatewaySnapshot, backoffStartedAt?: number): 
     ...(context.lastError && { lastError: describeFailure(context.lastError) }),
     ...(state === "backoff" &&
       backoffStartedAt !== undefined && { nextRetryAt: backoffStartedAt + context.retryDelayMs }),
-    participants: [...context.participants],
+    participants: context.participants.map((p) => p.identity),
+    viewers: [],
     droppedMessages: 0,
     ...(context.device && { device: { ...context.device } }),
     ...(context.identity && { identity: context.identity }),

@@ -1,5 +1,6 @@
 import { Room, type RoomOptions } from "@livekit/rtc-node";
 import { redact } from "../redact.js";
+import { dataTracksOf } from "./data-track.js";
 import { JoinedRoom } from "./joined-room.js";
 
 export interface JoinOptions {
@@ -50,7 +51,11 @@ export async function joinRoom(
     ...(options.connectTimeoutMs ? { connectTimeoutMs: BigInt(options.connectTimeoutMs) } : {}),
   } as RoomOptions;
   const connecting = room.connect(url, token, roomOptions).then(
-    () => new JoinedRoom(room),
+    () => {
+      // Tracks published before we joined are announced once, on a later turn: listen from now.
+      dataTracksOf(room);
+      return new JoinedRoom(room);
+    },
     (error: unknown) => {
       // rtc-node's error text can contain the token: scrub it here, before anyone sees it.
       const message = error instanceof Error ? error.message : String(error);

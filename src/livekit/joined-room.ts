@@ -7,11 +7,23 @@ import {
   RoomEvent,
 } from "@livekit/rtc-node";
 import { within } from "../within.js";
+import { dataTracksOf, type LocalDataTrack, type RemoteDataTrack } from "./data-track.js";
+
+/** A remote participant instance: one identity may rejoin as a new instance (a new SID). */
+export interface RemoteParticipantInfo {
+  identity: string;
+  /** LiveKit's id of this instance of the identity. */
+  sid: string;
+  /** When this instance joined, in ms since the epoch (0 when the SDK does not say). */
+  joinedAtMs: number;
+  /** Its participant attributes (e.g. `protocolVersion`). */
+  attributes: Readonly<Record<string, string>>;
+}
 
 /** What happens to a room, in the gateway's words. */
 export type RoomSignal =
-  | { type: "participantJoined"; identity: string }
-  | { type: "participantLeft"; identity: string }
+  | { type: "participantJoined"; participant: RemoteParticipantInfo }
+  | { type: "participantLeft"; participant: RemoteParticipantInfo }
   | { type: "reconnecting" }
   | { type: "reconnected" }
   | { type: "disconnected"; reason: string };
@@ -52,6 +64,11 @@ export class JoinedRoom {
     return [...this.#room.remoteParticipants.keys()];
   }
 
+  /** Remote participants present now, with their SIDs and attributes. */
+  get remoteParticipants(): RemoteParticipantInfo[] {
+    return [...this.#room.remoteParticipants.values()].map(describeParticipant);
+  }
+
   get isConnected(): boolean {
     return this.#room.isConnected;
   }
@@ -59,9 +76,9 @@ export class JoinedRoom {
   /** Listens to the room; returns the function that stops listening. */
   subscribe(listener: (signal: RoomSignal) => void): () => void {
     const joined = (p: RemoteParticipant) =>
-      listener({ type: "participantJoined", identity: p.identity });
+      listener({ type: "participantJoined", participant: describeParticipant(p) });
     const left = (p: RemoteParticipant) =>
-      listener({ type: "participantLeft", identity: p.identity });
+      listener({ type: "participantLeft", participant: describeParticipant(p) });
     const reconnecting = () => listener({ type: "reconnecting" });
     const reconnected = () => listener({ type: "reconnected" });
     const disconnected = (reason: DisconnectReason) =>
@@ -86,6 +103,24 @@ export class JoinedRoom {
     const participant = this.#room.localParticipant;
     if (!participant) throw new Error("the room is not connected");
     return participant.streamBytes({ topic, destinationIdentities });
+  }
+
+  /**
+   * Publishes a lossy data track. Its handle is released when unpublished or when the room is left.
+   *
+   * @throws DataTrackPublishError, with `code` `DuplicateName` when we publish that name already.
+   */
+  publishDataTrack(name: string): Promise<LocalDataTrack> {
+    return dataTracksOf(this.#room).publish(name);
+  }
+
+  /**
+   * Reports the data tracks others publish: at once (synchronously) for those already published,
+   * including those published before we joined, then each new one. Returns the function that stops
+   * the reports.
+   */
+  onDataTrack(handler: (track: RemoteDataTrack) => void): () => void {
+    return dataTracksOf(this.#room).onTrack(handler);
   }
 
   /** Receives the byte streams others open on a topic; returns the function that stops receiving. */
@@ -151,6 +186,15 @@ export class JoinedRoom {
   [inspect.custom](): string {
     return `JoinedRoom(${this.identity})`;
   }
+}
+
+function describeParticipant(p: RemoteParticipant): RemoteParticipantInfo {
+  return {
+    identity: p.identity,
+    sid: p.sid ?? "",
+    joinedAtMs: Number(p.info.joinedAt ?? 0),
+    attributes: { ...p.attributes },
+  };
 }
 
 /** rtc-node internals that a room dropped by the server leaves behind (rtc-node 1.1.0). */

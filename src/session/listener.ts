@@ -33,4 +33,12 @@ export interface GatewayListener {
   onClientUnadvertise?(client: ClientInfo, channel: ClientChannelInfo): void;
   /** A message a viewer published on one of its channels. */
   onMessageData?(client: ClientInfo, channel: ClientChannelInfo, payload: Uint8Array): void;
+  /** Protocol 2.2: these parameters gained their first subscriber. */
+  onParametersSubscribe?(names: string[]): void;
+  /** Protocol 2.2: these parameters lost their last subscriber. */
+  onParametersUnsubscribe?(names: string[]): void;
+  /** Protocol 2.2: the first viewer subscribed to the connection graph. */
+  onConnectionGraphSubscribe?(): void;
+  /** Protocol 2.2: the last viewer unsubscribed from the connection graph. */
+  onConnectionGraphUnsubscribe?(): void;
 }

@@ -11,12 +11,24 @@ export const FG_LIBRARY_KEY = "fg-library";
 /** `foxglove-sdk-<language>/v<version>` (spec 5.7, 14 item 6): `foxglove-sdk-typescript/v0.1.0`. */
 export const FG_LIBRARY = `foxglove-sdk-${SDK_LANGUAGE}/v${SDK_VERSION}`;
 
-/** A gateway capability as configured (spec 5.7; only `clientPublish` exists in v0.20.0). */
-export type ServerCapability = "clientPublish";
+/** Protocol 2.2 drops the `v` (spec 11.16): `foxglove-sdk-typescript/0.1.0`. */
+export const FG_LIBRARY_V22 = `foxglove-sdk-${SDK_LANGUAGE}/${SDK_VERSION}`;
 
-// Each gateway capability expands to these protocol capabilities (5.7's v0.20.0 mapping).
+/** A gateway capability as configured (spec 5.7; only `clientPublish` exists in v0.20.0). */
+export type ServerCapability =
+  | "clientPublish"
+  | "services"
+  | "parameters"
+  | "connectionGraph"
+  | "assets";
+
+// Each gateway capability expands to these protocol capabilities (5.7, 11.5-11.9).
 const PROTOCOL_CAPABILITIES: Readonly<Record<ServerCapability, readonly string[]>> = {
   clientPublish: ["clientPublish"],
+  services: ["services"],
+  parameters: ["parameters", "parametersSubscribe"],
+  connectionGraph: ["connectionGraph"],
+  assets: ["assets"],
 };
 
 /** What `serverInfo` is built from. */
@@ -33,6 +45,8 @@ export interface ServerInfoInput {
   readonly metadata?: Readonly<Record<string, string>>;
   /** The session id (spec 2.1); always sent. */
   readonly sessionId: string;
+  /** The `fg-library` value. Default: {@link FG_LIBRARY}. */
+  readonly library?: string;
 }
 
 /** Concatenates the protocol capabilities of each gateway capability, in order, duplicates kept. */
@@ -48,7 +62,7 @@ export function buildServerInfo(input: ServerInfoInput): ServerInfo {
   // Own entries only (as data, even `__proto__`); `fg-library` comes last, so it wins.
   const metadata: Record<string, string> = Object.fromEntries([
     ...Object.entries(input.metadata ?? {}),
-    [FG_LIBRARY_KEY, FG_LIBRARY],
+    [FG_LIBRARY_KEY, input.library ?? FG_LIBRARY],
   ]);
   const supportedEncodings = input.supportedEncodings ?? [];
   return {

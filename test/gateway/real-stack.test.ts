@@ -40,12 +40,13 @@ describe("gateway on the real stack", () => {
     await waitForStatus(gateway, (s) => isRunning(s) && s.participants.includes("early-viewer"));
     const late = await joinRoom(livekit.url, await mintToken(api.roomName, "late-viewer"));
     await waitForStatus(gateway, (s) => s.participants.length === 2);
-    expect(Object.keys(gateway.actor.getSnapshot().children).sort()).toEqual([
-      "participant:early-viewer",
-      "participant:late-viewer",
-      "roomEvents",
-      "sender",
-    ]);
+    // One participant actor per instance, named by its SID.
+    const { children, context } = gateway.actor.getSnapshot();
+    expect(context.participants.map((p) => p.identity)).toEqual(["early-viewer", "late-viewer"]);
+    expect(Object.keys(children).sort()).toEqual(
+      [...context.participants.map((p) => `participant:${p.sid}`), "roomEvents", "sender"].sort(),
+    );
+    expect(context.participants.every((p) => p.sid.startsWith("PA_"))).toBe(true);
     await early.disconnect();
     await late.disconnect();
     const status = await waitForStatus(gateway, (s) => s.participants.length === 0);

@@ -30,6 +30,11 @@ const POLICY: RetryPolicy = {
 const DEVICE = { id: "dev_testdevice", name: "test-device" };
 const LIVEKIT_URL = "ws://127.0.0.1:7880";
 const failure = (kind: FailureKind) => ({ kind, message: `${kind} failure` });
+const EARLY_VIEWER = { identity: "early-viewer", sid: "PA_early", joinedAtMs: 1_000 };
+const REJOINED = { identity: "early-viewer", sid: "PA_rejoined", joinedAtMs: 2_000 };
+const STALE = { identity: "early-viewer", sid: "PA_stale", joinedAtMs: 500 };
+const VIEWER = { identity: "viewer-1", sid: "PA_viewer1", joinedAtMs: 1_500 };
+const STRANGER = { identity: "stranger", sid: "PA_stranger", joinedAtMs: 1_000 };
 
 /** The concrete events the model tries for each event type the machine defines. */
 function variants(type: string, snapshot: AnyMachineSnapshot): AnyEventObject[] {
@@ -39,7 +44,7 @@ function variants(type: string, snapshot: AnyMachineSnapshot): AnyEventObject[] 
     case "xstate.done.actor.fetchCredentials":
       return [{ type, output: { url: LIVEKIT_URL } }];
     case "xstate.done.actor.connectRoom":
-      return [{ type, output: { identity: DEVICE.id, participants: ["early-viewer"] } }];
+      return [{ type, output: { identity: DEVICE.id, participants: [EARLY_VIEWER] } }];
     // Each failing call is tried with a failure that clears credentials and one that keeps them.
     case "xstate.error.actor.fetchDeviceInfo":
     case "xstate.error.actor.fetchCredentials":
@@ -59,10 +64,16 @@ function variants(type: string, snapshot: AnyMachineSnapshot): AnyEventObject[] 
       return [{ type, error: failure("io") }];
     case "ROOM.DISCONNECTED":
       return [{ type, reason: "SERVER_SHUTDOWN" }];
+    // A new viewer; the early viewer rejoining (a newer instance replaces it); a stale instance of
+    // it (older than the one we have: ignored).
     case "PARTICIPANT.JOINED":
-      return [{ type, identity: "viewer-1" }];
+      return [VIEWER, REJOINED, STALE].map((participant) => ({ type, participant }));
+    // Each current participant; a stranger; a replaced instance whose disconnect comes late.
     case "PARTICIPANT.LEFT":
-      return [...snapshot.context.participants, "stranger"].map((identity) => ({ type, identity }));
+      return [...snapshot.context.participants, STRANGER, EARLY_VIEWER].map((participant) => ({
+        type,
+        participant,
+      }));
     default:
       return [{ type }];
   }

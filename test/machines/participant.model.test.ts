@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type AnyEventObject, createActor, fromCallback } from "xstate";
-import { participantMachine } from "../../machines/participant.machine.js";
+import { type ParticipantInput, participantMachine } from "../../machines/participant.machine.js";
 import {
   definedTransitions,
   flush,
@@ -9,10 +9,12 @@ import {
 } from "../support/model.js";
 
 const failure = { kind: "stream", message: "could not open the control stream" };
+const VIEWER = { identity: "viewer-1", sid: "PA_viewer1", joinedAtMs: 1_000 };
 const paths = transitionCoverPaths(participantMachine, {
-  input: { identity: "viewer-1" },
+  input: VIEWER,
   variants: (type) => {
     if (type === "WELCOME_FAILED") return [{ type, failure }];
+    if (type === "REJECTED") return [{ type, reason: "incompatible protocol version 3.0.0" }];
     if (type === "xstate.error.actor.serve") return [{ type, error: failure }];
     return [{ type }];
   },
@@ -32,7 +34,7 @@ describe("participant machine (model-based)", () => {
       }> = [];
       const machine = participantMachine.provide({
         actors: {
-          serve: fromCallback<{ type: string; error?: unknown }, { identity: string }>(
+          serve: fromCallback<{ type: string; error?: unknown }, ParticipantInput>(
             ({ input, sendBack, receive }) => {
               const entry = { identity: input.identity, report: sendBack, stopped: false };
               served.push(entry);
@@ -49,7 +51,7 @@ describe("participant machine (model-based)", () => {
         },
       });
       const actor = createActor(machine, {
-        input: { identity: "viewer-1" },
+        input: VIEWER,
         inspect: recorder.inspect,
       });
       actor.start();

@@ -1,6 +1,6 @@
 import { fromCallback, fromPromise } from "xstate";
 import type { DeviceSummary, GatewayMachine, RoomJoined } from "../../machines/gateway.machine.js";
-import { participantMachine } from "../../machines/participant.machine.js";
+import { type ParticipantInput, participantMachine } from "../../machines/participant.machine.js";
 
 /** One invocation of a faked promise actor, settled by the test when it chooses. */
 export interface PendingCall {
@@ -45,7 +45,7 @@ export class FakeGatewayIo {
         sender: this.callback("sender"),
         // Each viewer is welcomed at once: the participant machine has its own model test.
         participant: participantMachine.provide({
-          actors: { serve: this.callback<{ identity: string }>("serve", "WELCOMED") },
+          actors: { serve: this.callback<ParticipantInput>("serve", "WELCOMED") },
         }),
       },
       actions: {

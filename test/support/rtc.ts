@@ -12,8 +12,9 @@ export async function mintToken(
   room: string,
   identity: string,
   ttl: string | number = "10m",
+  attributes?: Record<string, string>,
 ): Promise<string> {
-  const token = new AccessToken("devkey", "secret", { identity, ttl });
+  const token = new AccessToken("devkey", "secret", { identity, ttl, attributes });
   token.addGrant({ roomJoin: true, room });
   return token.toJwt();
 }

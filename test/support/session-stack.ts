@@ -3,6 +3,7 @@ import { Context } from "../../src/context/index.js";
 import { DEV_DEVICE_TOKEN, type DevApi, startDevApi } from "../../src/dev/dev-api.js";
 import type { LocalLivekitServer } from "../../src/dev/livekit-server.js";
 import { type Gateway, type GatewayOptions, startGateway } from "../../src/gateway/index.js";
+import { ControlViewer, type ControlViewerOptions } from "./control-viewer.js";
 import { FAST_RETRY, isRunning, waitForStatus } from "./gateway.js";
 import { TestViewer } from "./viewer.js";
 
@@ -10,13 +11,16 @@ export interface SessionStack {
   api: DevApi;
   gateway: Gateway;
   context: Context;
-  /** Joins a viewer to the gateway's room; it leaves when the test ends. */
+  /** Joins a protocol 0.20 viewer to the gateway's room; it leaves when the test ends. */
   viewer(identity: string): Promise<TestViewer>;
+  /** Joins a protocol 2.2 viewer to the gateway's room; it leaves when the test ends. */
+  controlViewer(identity: string, options?: ControlViewerOptions): Promise<ControlViewer>;
 }
 
 /**
  * A gateway on the local stack (its own dev API, room and context), stopped when the test ends.
  * Resolves once it runs, unless `untilRunning` is false (to inject faults into its first attempt).
+ * It speaks protocol 0.20 unless the options say otherwise.
  */
 export async function sessionStack(
   livekit: LocalLivekitServer,
@@ -34,10 +38,11 @@ export async function sessionStack(
     retryPolicy: FAST_RETRY,
     logger: false,
     supportedEncodings: ["json"],
+    protocol: "0.20",
     ...options,
     context,
   });
-  const viewers: TestViewer[] = [];
+  const viewers: Array<{ leave(): Promise<void> }> = [];
   onTestFinished(async () => {
     await Promise.all(viewers.map((v) => v.leave()));
     await gateway.stop();
@@ -50,6 +55,11 @@ export async function sessionStack(
     context,
     async viewer(identity) {
       const viewer = await TestViewer.join(livekit.url, api.roomName, identity);
+      viewers.push(viewer);
+      return viewer;
+    },
+    async controlViewer(identity, viewerOptions) {
+      const viewer = await ControlViewer.join(livekit.url, api.roomName, identity, viewerOptions);
       viewers.push(viewer);
       return viewer;
     },

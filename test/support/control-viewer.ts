@@ -1,0 +1,202 @@
+import type { ByteStreamSink, JoinedRoom, RemoteDataTrack } from "../../src/livekit/index.js";
+import { joinRoom } from "../../src/livekit/index.js";
+import {
+  type ClientMessage,
+  decodeDataTrackFrame,
+  encodeClientBinaryFrame,
+  encodeClientJsonFrame,
+  readServerMessages,
+  type ServerMessage,
+  type ServerMessageData,
+} from "../../src/protocol/index.js";
+import { mintToken } from "./rtc.js";
+
+const CONTROL_TOPIC = "control";
+
+/** A message received on a channel's data track. */
+export interface TrackMessage {
+  sequence: number;
+  logTime?: bigint;
+  payload: Uint8Array;
+}
+
+export interface ControlViewerOptions {
+  /** The gateway's identity. Default: the dev API's device id. */
+  gateway?: string;
+  /** The `protocolVersion` attribute; `null` sets none. Default: `2.2.0`. */
+  protocolVersion?: string | null;
+}
+
+/**
+ * A Foxglove viewer of protocol 2.2 written with rtc-node, behaving like today's app: it sets the
+ * `protocolVersion` attribute, reads its `control` stream, sends on one persistent `control`
+ * stream, and reads Lossy channels from their `data-ch-<id>` data tracks.
+ */
+export class ControlViewer {
+  /** Everything received on control streams, in order (Reliable `messageData` included). */
+  readonly control: ServerMessage[] = [];
+  /** Messages received on each channel's data track. */
+  readonly trackData = new Map<number, TrackMessage[]>();
+  /** Control streams received, and how each ended (`open` while it runs). */
+  readonly streams: Array<{ ending: string }> = [];
+  /** Data tracks seen, by name. */
+  readonly tracks = new Map<string, RemoteDataTrack>();
+  #waiters = new Set<() => void>();
+  #wanted = new Set<number>();
+  #reading = new Set<string>();
+  #outgoing?: Promise<ByteStreamSink>;
+  #sending: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly room: JoinedRoom,
+    readonly gateway: string,
+  ) {}
+
+  static async join(
+    url: string,
+    roomName: string,
+    identity: string,
+    options: ControlViewerOptions = {},
+  ): Promise<ControlViewer> {
+    const version = options.protocolVersion === undefined ? "2.2.0" : options.protocolVersion;
+    const attributes = version === null ? undefined : { protocolVersion: version };
+    const room = await joinRoom(url, await mintToken(roomName, identity, "10m", attributes));
+    const viewer = new ControlViewer(room, options.gateway ?? "dev_testdevice");
+    room.onByteStream(CONTROL_TOPIC, (reader) => void viewer.#readControl(reader));
+    room.onDataTrack((track) => {
+      viewer.tracks.set(track.name, track);
+      viewer.#wake();
+      viewer.#readTrack(track);
+    });
+    return viewer;
+  }
+
+  get identity(): string {
+    return this.room.identity;
+  }
+
+  /** Resolves with the first control message (already received or future) that matches. */
+  nextControl<T extends ServerMessage>(
+    match: (m: ServerMessage) => m is T,
+    timeoutMs?: number,
+  ): Promise<T>;
+  nextControl(match: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
+  nextControl(match: (m: ServerMessage) => boolean, timeoutMs = 15_000): Promise<ServerMessage> {
+    return this.until(() => this.control.find(match), timeoutMs, "a control message");
+  }
+
+  /** The Reliable `messageData` received for a channel. */
+  reliable(channelId: number): ServerMessageData[] {
+    return this.control.filter(
+      (m): m is ServerMessageData => m.op === "messageData" && Number(m.channelId) === channelId,
+    );
+  }
+
+  /** Sends messages on the viewer's one persistent control stream, in order. */
+  send(...messages: ClientMessage[]): Promise<void> {
+    return this.sendRaw(messages.map(encodeClientMessage));
+  }
+
+  /** Writes raw bytes on the persistent control stream (for malformed input). */
+  sendRaw(chunks: Uint8Array[]): Promise<void> {
+    this.#outgoing ??= this.room.openByteStream(CONTROL_TOPIC, [this.gateway]);
+    const outgoing = this.#outgoing;
+    this.#sending = this.#sending.then(async () => {
+      const stream = await outgoing;
+      for (const chunk of chunks) await stream.write(chunk);
+    });
+    return this.#sending;
+  }
+
+  /** Subscribes to channels; Lossy ones are read from their data tracks. */
+  async subscribe(...channelIds: number[]): Promise<void> {
+    for (const id of channelIds) {
+      this.#wanted.add(id);
+      const track = this.tracks.get(`data-ch-${id}`);
+      if (track) this.#readTrack(track);
+    }
+    await this.send({
+      op: "subscribe",
+      channels: channelIds.map((id) => ({ id, requestVideoTrack: false })),
+    });
+  }
+
+  async unsubscribe(...channelIds: number[]): Promise<void> {
+    await this.send({ op: "unsubscribe", channelIds });
+  }
+
+  async leave(): Promise<void> {
+    await this.room.disconnect();
+  }
+
+  /** Re-checks `read` whenever something arrives, until it returns a value (or times out). */
+  async until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = read();
+      if (value !== undefined) return value;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const ops = JSON.stringify(this.control.map((m) => m.op));
+        throw new Error(`${this.identity} timed out waiting for ${what}; control: ${ops}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(left, 250));
+        const waiters = this.#waiters;
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        waiters.add(done);
+      });
+    }
+  }
+
+  async #readControl(reader: AsyncIterable<Uint8Array>): Promise<void> {
+    const stream = { ending: "open" };
+    this.streams.push(stream);
+    for await (const event of readServerMessages(reader)) {
+      if (event.kind === "message") this.control.push(event.message);
+      else if (event.kind !== "skip") stream.ending = event.kind;
+      this.#wake();
+    }
+  }
+
+  #readTrack(track: RemoteDataTrack): void {
+    const id = Number(/^data-ch-(\d+)$/.exec(track.name)?.[1]);
+    if (!this.#wanted.has(id) || this.#reading.has(track.sid)) return;
+    this.#reading.add(track.sid);
+    void (async () => {
+      for await (const frame of track.subscribe({ bufferSize: 1024 })) {
+        const decoded = decodeDataTrackFrame(frame.payload);
+        if (!decoded.ok) continue;
+        const messages = this.trackData.get(id) ?? [];
+        messages.push({
+          sequence: decoded.value.sequence,
+          logTime: frame.userTimestamp,
+          payload: decoded.value.payload.slice(),
+        });
+        this.trackData.set(id, messages);
+        this.#wake();
+      }
+    })().catch(() => {});
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+function encodeClientMessage(message: ClientMessage): Uint8Array {
+  switch (message.op) {
+    case "messageData":
+    case "serviceCallRequest":
+    case "playbackControlRequest":
+    case "ping":
+    case "pingAck":
+      return encodeClientBinaryFrame(message);
+    default:
+      return encodeClientJsonFrame(message);
+  }
+}
