@@ -7,29 +7,26 @@ import {
   type ClientMessage,
   encodeServerJsonFrame,
   encodeServerMessageDataFrame,
-  readClientMessages,
   type ServerInfo,
-  type Status,
-  StatusLevel,
 } from "../protocol/index.js";
+import { timeLimit } from "../within.js";
 import { type ChannelFilter, planAdvertisements } from "./advertisements.js";
-import { ClientChannels } from "./client-channels.js";
+import { ChannelRequests } from "./channel-requests.js";
 import { ControlQueue, Notifier, nextByPriority } from "./control-queue.js";
 import { DropReport } from "./drop-report.js";
-import type { ClientChannelInfo, ClientInfo, GatewayListener } from "./listener.js";
+import { IncomingStreams } from "./incoming-streams.js";
+import { joinFrames } from "./join-frames.js";
+import type { ClientInfo, GatewayListener } from "./listener.js";
 import { LossyQueue } from "./lossy-queue.js";
 import type { RoomPort } from "./room-port.js";
-import { Subscriptions } from "./subscriptions.js";
+import type { SessionLog } from "./session-log.js";
 import { WriterCache } from "./writer-cache.js";
+
+export { MAX_STREAMS_PER_VIEWER } from "./incoming-streams.js";
+export type { SessionLog } from "./session-log.js";
 
 /** The topic of control streams, both ways (spec 6.2). */
 export const CONTROL_TOPIC = "ws-protocol";
-
-/**
- * Incoming streams read at once per viewer. Each may buffer one frame of up to 16 MiB, and rtc-node
- * buffers a stream's data whether or not it is read: more are cancelled, which bounds both.
- */
-export const MAX_STREAMS_PER_VIEWER = 8;
 
 /**
  * Consecutive queued messages of one channel are written together, up to this many bytes: each
@@ -37,13 +34,6 @@ export const MAX_STREAMS_PER_VIEWER = 8;
  * docs/performance.md). Frames are self-delimiting, so viewers read them the same way.
  */
 export const MAX_COALESCED_BYTES = 256 * 1024;
-
-/** Where the session reports what it does; never anything secret. */
-export interface SessionLog {
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
 
 export interface SessionOptions {
   room: RoomPort;
@@ -85,8 +75,8 @@ export class RemoteAccessSession implements Sink {
   readonly #viewers = new Map<string, Viewer>();
   /** Viewers whose control stream is being opened; removing one cancels its welcome. */
   readonly #joining = new Set<string>();
-  readonly #subscriptions = new Subscriptions();
-  readonly #clientChannels: ClientChannels;
+  readonly #requests: ChannelRequests;
+  readonly #incoming: IncomingStreams;
   readonly #notifier = new Notifier();
   readonly #control = new ControlQueue({ notifier: this.#notifier });
   readonly #data: LossyQueue<DataMessage>;
@@ -95,14 +85,28 @@ export class RemoteAccessSession implements Sink {
   readonly #stopped = new AbortController();
   /** Stream closes in flight: leaving the room before they finish cuts viewers off mid-message. */
   readonly #closingStreams = new Set<Promise<void>>();
-  /** Incoming streams being read, per sender. */
-  readonly #reading = new Map<string, number>();
   #connection?: SinkConnection;
   #stopReading?: () => void;
 
   constructor(options: SessionOptions) {
     this.#options = options;
-    this.#clientChannels = new ClientChannels(options.clientPublish);
+    this.#requests = new ChannelRequests({
+      clientPublish: options.clientPublish,
+      advertised: () => [...this.#channels.values()].map(({ channel }) => channel),
+      isAdvertised: (id) => this.#channels.has(id),
+      connection: () => this.#connection,
+      listener: options.listener,
+      log: options.log,
+    });
+    this.#incoming = new IncomingStreams({
+      log: options.log,
+      closed: () => this.#stopped.signal.aborted,
+      deliver: (from, message) => {
+        const viewer = this.#viewers.get(from);
+        if (viewer) this.#handle(viewer, message);
+        return viewer !== undefined;
+      },
+    });
     this.#data = new LossyQueue({ capacity: options.backlogSize, notifier: this.#notifier });
     this.#writers = new WriterCache(
       (topic, destinations) => options.room.openByteStream(topic, [...destinations]),
@@ -122,7 +126,7 @@ export class RemoteAccessSession implements Sink {
   open(): void {
     this.#connection = this.#options.context.addSink(this);
     this.#stopReading = this.#options.room.onByteStream(CONTROL_TOPIC, (reader, from) => {
-      void this.#read(reader, from);
+      void this.#incoming.read(reader, from);
     });
   }
 
@@ -213,13 +217,7 @@ export class RemoteAccessSession implements Sink {
     const viewer = this.#viewers.get(identity);
     if (!viewer) return;
     this.#viewers.delete(identity);
-    const subscribed = this.#subscribedChannels(identity);
-    const { last } = this.#subscriptions.removeParticipant(identity);
-    this.#connection?.unsubscribe(last);
-    for (const channel of subscribed) this.#notify("onUnsubscribe", viewer.info, channel);
-    for (const channel of this.#clientChannels.removeViewer(identity)) {
-      this.#notify("onClientUnadvertise", viewer.info, channel);
-    }
+    this.#requests.removeViewer(identity);
     if (viewer.writer) this.#closeStream(viewer.writer);
   }
 
@@ -240,7 +238,7 @@ export class RemoteAccessSession implements Sink {
 
   removeChannel(channel: ChannelDescriptor): void {
     if (!this.#channels.delete(channel.id)) return;
-    this.#subscriptions.removeChannel(channel.id);
+    this.#requests.subscriptions.removeChannel(channel.id);
     void this.#writers.invalidate(channel.id);
     const frame = encodeServerJsonFrame({ op: "unadvertise", channelIds: [channel.id] });
     this.#control.pushToAll(this.#viewers.keys(), frame);
@@ -248,7 +246,7 @@ export class RemoteAccessSession implements Sink {
 
   log(channel: ChannelDescriptor, payload: Uint8Array, logTime: bigint): void {
     // Recipients are decided when the sender takes the message (spec 8.8), not now.
-    if (!this.#subscriptions.hasDataSubscribers(channel.id)) return;
+    if (!this.#requests.subscriptions.hasDataSubscribers(channel.id)) return;
     this.#data.push({
       channelId: channel.id,
       frame: encodeServerMessageDataFrame(channel.id, logTime, payload),
@@ -276,7 +274,7 @@ export class RemoteAccessSession implements Sink {
   async #sendData({ channelId, frame }: DataMessage): Promise<void> {
     const lookup = await this.#writers.acquire(
       channelId,
-      this.#subscriptions.dataSubscribers(channelId),
+      this.#requests.subscriptions.dataSubscribers(channelId),
     );
     if (lookup.kind === "dropped") return;
     if (lookup.kind === "open-failed") {
@@ -309,128 +307,30 @@ export class RemoteAccessSession implements Sink {
       frames.push(next.frame);
       size += next.frame.length;
     }
-    if (frames.length === 1) return first;
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const frame of frames) {
-      joined.set(frame, offset);
-      offset += frame.length;
-    }
-    return joined;
+    return joinFrames(frames);
   }
 
   #write(writer: ByteStreamSink, frame: Uint8Array): Promise<void> {
     const { writeTimeoutMs } = this.#options;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`write timed out after ${writeTimeoutMs} ms`)),
-        writeTimeoutMs,
-      );
-      writer.write(frame).then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return timeLimit(
+      writer.write(frame),
+      writeTimeoutMs,
+      () => new Error(`write timed out after ${writeTimeoutMs} ms`),
+    );
   }
 
   // --- what viewers send (spec 6.6, 8.5, 8.6, 11.5) ---------------------------------------------
 
-  async #read(reader: AsyncIterable<Uint8Array>, from: string): Promise<void> {
-    const reading = this.#reading.get(from) ?? 0;
-    if (reading >= MAX_STREAMS_PER_VIEWER) {
-      this.#options.log.warn(`${from} has ${reading} streams open already: ignoring one more`);
-      await reader[Symbol.asyncIterator]().return?.();
-      return;
-    }
-    this.#reading.set(from, reading + 1);
-    try {
-      await this.#readMessages(reader, from);
-    } finally {
-      const left = (this.#reading.get(from) ?? 1) - 1;
-      if (left) this.#reading.set(from, left);
-      else this.#reading.delete(from);
-    }
-  }
-
-  async #readMessages(reader: AsyncIterable<Uint8Array>, from: string): Promise<void> {
-    for await (const event of readClientMessages(reader)) {
-      if (this.#stopped.signal.aborted) return;
-      if (event.kind === "skip") {
-        this.#options.log.debug(`skipped a message from ${from}: ${event.error.message}`);
-        continue;
-      }
-      if (event.kind !== "message") {
-        if (event.kind === "stop")
-          this.#options.log.warn(`stopped reading a stream from ${from}: ${event.error.message}`);
-        return;
-      }
-      const viewer = this.#viewers.get(from);
-      if (!viewer) {
-        this.#options.log.warn(`stopped reading a stream from ${from}: not a known viewer`);
-        return;
-      }
-      this.#handle(viewer, event.message);
-    }
-  }
-
   #handle(viewer: Viewer, message: ClientMessage): void {
     const { identity } = viewer.info;
-    switch (message.op) {
-      case "subscribe": {
-        const before = new Set(this.#subscribedChannels(identity));
-        const result = this.#subscriptions.subscribe(identity, message.channels, (id) =>
-          this.#channels.has(id),
-        );
-        this.#connection?.subscribe(result.first);
-        for (const id of result.unsupportedVideo) {
-          this.#sendStatus(
-            identity,
-            StatusLevel.Error,
-            `Channel ${id} does not support video transcoding`,
-          );
-        }
-        for (const channel of this.#subscribedChannels(identity)) {
-          if (!before.has(channel)) this.#notify("onSubscribe", viewer.info, channel);
-        }
-        return;
-      }
-      case "unsubscribe": {
-        const before = this.#subscribedChannels(identity);
-        const { last } = this.#subscriptions.unsubscribe(identity, message.channelIds);
-        this.#connection?.unsubscribe(last);
-        const after = new Set(this.#subscribedChannels(identity));
-        for (const channel of before)
-          if (!after.has(channel)) this.#notify("onUnsubscribe", viewer.info, channel);
-        return;
-      }
-      case "advertise": {
-        const { channels, statuses } = this.#clientChannels.advertise(identity, message.channels);
-        for (const status of statuses)
-          this.#control.push({ target: identity, frame: encodeServerJsonFrame(status) });
-        for (const channel of channels) this.#notify("onClientAdvertise", viewer.info, channel);
-        return;
-      }
-      case "unadvertise":
-        for (const channel of this.#clientChannels.unadvertise(identity, message.channelIds)) {
-          this.#notify("onClientUnadvertise", viewer.info, channel);
-        }
-        return;
-      case "messageData": {
-        const route = this.#clientChannels.route(identity, message.channelId);
-        if ("status" in route)
-          this.#control.push({ target: identity, frame: encodeServerJsonFrame(route.status) });
-        else this.#notify("onMessageData", viewer.info, route.channel, message.data);
-        return;
-      }
-      default:
-        // Parameters, services, assets, playback: parsed, not supported (as the reference).
-        this.#options.log.debug(`ignored "${message.op}" from ${identity}: not supported`);
+    const result = this.#requests.handle(identity, message);
+    if (!result) {
+      // Parameters, services, assets, playback: parsed, not supported (as the reference).
+      this.#options.log.debug(`ignored "${message.op}" from ${identity}: not supported`);
+      return;
+    }
+    for (const status of result.statuses) {
+      this.#control.push({ target: identity, frame: encodeServerJsonFrame(status) });
     }
   }
 
@@ -440,39 +340,5 @@ export class RemoteAccessSession implements Sink {
     return entries.length
       ? encodeServerJsonFrame({ op: "advertise", channels: entries })
       : undefined;
-  }
-
-  #subscribedChannels(identity: string): ChannelDescriptor[] {
-    const channels: ChannelDescriptor[] = [];
-    for (const { channel } of this.#channels.values()) {
-      if (this.#subscriptions.anySubscribers(channel.id).includes(identity)) channels.push(channel);
-    }
-    return channels;
-  }
-
-  #sendStatus(identity: string, level: Status["level"], message: string): void {
-    this.#control.push({
-      target: identity,
-      frame: encodeServerJsonFrame({ op: "status", level, message }),
-    });
-  }
-
-  #notify<K extends keyof GatewayListener>(
-    callback: K,
-    client: ClientInfo,
-    channel: ChannelDescriptor | ClientChannelInfo,
-    payload?: Uint8Array,
-  ): void {
-    const listener = this.#options.listener;
-    try {
-      (listener?.[callback] as ((...args: unknown[]) => void) | undefined)?.call(
-        listener,
-        client,
-        channel,
-        payload,
-      );
-    } catch (error) {
-      this.#options.log.warn(`listener ${callback} threw: ${String(error)}`);
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { encodeDataTrackFrame, nextDataTrackSequence } from "../../protocol/index.js";
-import type { SessionLog } from "../session.js";
+import type { SessionLog } from "../session-log.js";
 import { Throttle } from "../throttle.js";
 
 /** A published LiveKit data track, as the session uses it. */

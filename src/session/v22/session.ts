@@ -8,17 +8,16 @@ import {
   encodeServerBinaryFrame,
   encodeServerJsonFrame,
   encodeServerMessageDataFrame,
-  readClientMessages,
   type ServerInfo,
   type Status,
   StatusLevel,
 } from "../../protocol/index.js";
 import { type ChannelFilter, planAdvertisements } from "../advertisements.js";
-import { ClientChannels } from "../client-channels.js";
-import type { ClientChannelInfo, ClientInfo, GatewayListener } from "../listener.js";
+import { ChannelRequests } from "../channel-requests.js";
+import { IncomingStreams } from "../incoming-streams.js";
+import type { GatewayListener } from "../listener.js";
 import type { RoomPort } from "../room-port.js";
-import { MAX_STREAMS_PER_VIEWER, type SessionLog } from "../session.js";
-import { Subscriptions } from "../subscriptions.js";
+import type { SessionLog } from "../session-log.js";
 import type { Clock } from "../throttle.js";
 import { type AssetHandler, fetchAsset } from "./assets.js";
 import type { ConnectionGraphState } from "./connection-graph.js";
@@ -112,28 +111,44 @@ export class ControlSession implements Sink {
   readonly #links = new Map<string, ViewerLink>();
   /** Viewers whose control stream is being opened, by identity: the SID being welcomed. */
   readonly #joining = new Map<string, string>();
-  readonly #subscriptions = new Subscriptions();
-  readonly #clientChannels: ClientChannels;
+  readonly #requests: ChannelRequests;
+  readonly #incoming: IncomingStreams;
   readonly #dataTracks: DataTracks;
-  readonly #drops: OversizedDrops;
+  readonly #oversized: OversizedDrops;
   readonly #parameters: ParameterService;
   readonly #graphSubscribers = new Set<string>();
-  readonly #reading = new Map<string, number>();
   readonly #closing = new Set<Promise<unknown>>();
   readonly #stopListening: Array<() => void> = [];
   #connection?: SinkConnection;
   #closed = false;
-  #departedDrops = 0;
+  /** Reliable messages dropped for viewers that left, and Lossy messages no track took. */
+  #drops = 0;
 
   constructor(options: ControlSessionOptions) {
     this.#options = options;
-    this.#clientChannels = new ClientChannels(options.features.clientPublish);
+    this.#requests = new ChannelRequests({
+      clientPublish: options.features.clientPublish,
+      advertised: () => [...this.#channels.values()].map(({ channel }) => channel),
+      isAdvertised: (id) => this.#channels.has(id),
+      connection: () => this.#connection,
+      listener: options.listener,
+      log: options.log,
+    });
+    this.#incoming = new IncomingStreams({
+      log: options.log,
+      closed: () => this.#closed,
+      deliver: (from, message) => {
+        const link = this.#links.get(from);
+        if (link) this.#handle(link, message);
+        return link !== undefined;
+      },
+    });
     this.#dataTracks = new DataTracks({
       publish: (name) => options.room.publishDataTrack(name),
       log: options.log,
       limit: options.maxDataTrackMessageSize,
     });
-    this.#drops = new OversizedDrops(
+    this.#oversized = new OversizedDrops(
       options.maxDataTrackMessageSize,
       options.now ?? (() => performance.now()),
     );
@@ -145,9 +160,12 @@ export class ControlSession implements Sink {
     });
   }
 
-  /** Reliable messages dropped for viewers that read too slowly, so far. */
+  /**
+   * Messages dropped so far: Reliable ones for viewers that read too slowly, and Lossy ones over
+   * the size limit or refused by their track (not yet published, or its queue full).
+   */
   get droppedMessages(): number {
-    let dropped = this.#departedDrops;
+    let dropped = this.#drops;
     for (const link of this.#links.values()) dropped += link.droppedMessages;
     return dropped;
   }
@@ -165,7 +183,7 @@ export class ControlSession implements Sink {
     const { room, services, graph, log } = this.#options;
     this.#connection = this.#options.context.addSink(this);
     this.#stopListening.push(
-      room.onByteStream(CONTROL_TOPIC, (reader, from) => void this.#read(reader, from)),
+      room.onByteStream(CONTROL_TOPIC, (reader, from) => void this.#incoming.read(reader, from)),
       room.onByteStream(LEGACY_CONTROL_TOPIC, (reader, from) => {
         log.debug(
           `ignored a "${LEGACY_CONTROL_TOPIC}" stream from ${from}: this gateway speaks 2.2`,
@@ -270,17 +288,10 @@ export class ControlSession implements Sink {
     if (!link || link.info.sid !== viewer.sid) return;
     this.#links.delete(viewer.identity);
     const { identity } = viewer;
-    const client = { identity };
-    const subscribed = this.#subscribedChannels(identity);
-    const { last } = this.#subscriptions.removeParticipant(identity);
-    this.#connection?.unsubscribe(last);
-    for (const channel of subscribed) this.#notify("onUnsubscribe", client, channel);
-    for (const channel of this.#clientChannels.removeViewer(identity)) {
-      this.#notify("onClientUnadvertise", client, channel);
-    }
+    this.#requests.removeViewer(identity);
     this.#parameters.removeViewer(identity);
     this.#leaveGraph(identity);
-    this.#departedDrops += link.droppedMessages;
+    this.#drops += link.droppedMessages;
     this.#track(link.close());
   }
 
@@ -326,16 +337,16 @@ export class ControlSession implements Sink {
 
   removeChannel(channel: ChannelDescriptor): void {
     if (!this.#channels.delete(channel.id)) return;
-    this.#subscriptions.removeChannel(channel.id);
+    this.#requests.subscriptions.removeChannel(channel.id);
     this.#track(this.#dataTracks.remove(channel.id));
-    this.#drops.remove(channel.id);
+    this.#oversized.remove(channel.id);
     this.#broadcast(encodeServerJsonFrame({ op: "unadvertise", channelIds: [channel.id] }));
     // Whether or not a warning was out, it goes with the channel (as upstream).
     this.removeStatus([dropStatusId(channel.id)]);
   }
 
   log(channel: ChannelDescriptor, payload: Uint8Array, logTime: bigint): void {
-    const subscription = this.#subscriptions.dataSubscribers(channel.id);
+    const subscription = this.#requests.subscriptions.dataSubscribers(channel.id);
     if (!subscription || subscription.subscribers.length === 0) return;
     const advertised = this.#channels.get(channel.id);
     if (!advertised) return;
@@ -344,8 +355,11 @@ export class ControlSession implements Sink {
       for (const identity of subscription.subscribers) this.#links.get(identity)?.sendData(frame);
       return;
     }
-    if (this.#dataTracks.push(channel.id, payload, logTime) !== "oversized") return;
-    const warning = this.#drops.record(channel);
+    const outcome = this.#dataTracks.push(channel.id, payload, logTime);
+    if (outcome === "pushed") return;
+    this.#drops += 1;
+    if (outcome !== "oversized") return;
+    const warning = this.#oversized.record(channel);
     if (!warning) return;
     this.#options.log.warn(warning.message);
     const frame = encodeServerJsonFrame(warning);
@@ -354,99 +368,25 @@ export class ControlSession implements Sink {
 
   // --- what viewers send -----------------------------------------------------------------------
 
-  async #read(reader: AsyncIterable<Uint8Array>, from: string): Promise<void> {
-    const reading = this.#reading.get(from) ?? 0;
-    if (reading >= MAX_STREAMS_PER_VIEWER) {
-      this.#options.log.warn(`${from} has ${reading} streams open already: ignoring one more`);
-      await reader[Symbol.asyncIterator]().return?.();
-      return;
-    }
-    this.#reading.set(from, reading + 1);
-    try {
-      for await (const event of readClientMessages(reader)) {
-        if (this.#closed) return;
-        if (event.kind === "skip") {
-          this.#options.log.debug(`skipped a message from ${from}: ${event.error.message}`);
-          continue;
-        }
-        if (event.kind !== "message") {
-          if (event.kind === "stop")
-            this.#options.log.warn(`stopped reading a stream from ${from}: ${event.error.message}`);
-          return;
-        }
-        const link = this.#links.get(from);
-        if (!link) {
-          this.#options.log.warn(`stopped reading a stream from ${from}: not a served viewer`);
-          return;
-        }
-        this.#handle(link, event.message);
-      }
-    } finally {
-      const left = (this.#reading.get(from) ?? 1) - 1;
-      if (left) this.#reading.set(from, left);
-      else this.#reading.delete(from);
-    }
-  }
-
   #handle(link: ViewerLink, message: ClientMessage): void {
     const { identity } = link;
-    const client = { identity };
     const { features } = this.#options;
+    const result = this.#requests.handle(identity, message);
+    if (result) {
+      for (const status of result.statuses) link.sendControl(encodeServerJsonFrame(status));
+      for (const channel of result.subscribed) {
+        // A late subscriber learns of drops already reported.
+        const warning = this.#oversized.active(channel.id);
+        if (warning) link.sendControl(encodeServerJsonFrame(warning));
+      }
+      for (const channel of result.unsubscribed) {
+        if (!this.#oversized.active(channel.id)) continue;
+        const statusIds = [dropStatusId(channel.id)];
+        link.sendControl(encodeServerJsonFrame({ op: "removeStatus", statusIds }));
+      }
+      return;
+    }
     switch (message.op) {
-      case "subscribe": {
-        const before = new Set(this.#subscribedChannels(identity));
-        const result = this.#subscriptions.subscribe(identity, message.channels, (id) =>
-          this.#channels.has(id),
-        );
-        this.#connection?.subscribe(result.first);
-        for (const id of result.unsupportedVideo) {
-          this.#sendStatus(
-            link,
-            StatusLevel.Error,
-            `Channel ${id} does not support video transcoding`,
-          );
-        }
-        for (const channel of this.#subscribedChannels(identity)) {
-          if (before.has(channel)) continue;
-          this.#notify("onSubscribe", client, channel);
-          // A late subscriber learns of drops already reported.
-          const warning = this.#drops.active(channel.id);
-          if (warning) link.sendControl(encodeServerJsonFrame(warning));
-        }
-        return;
-      }
-      case "unsubscribe": {
-        const before = this.#subscribedChannels(identity);
-        const { last } = this.#subscriptions.unsubscribe(identity, message.channelIds);
-        this.#connection?.unsubscribe(last);
-        const after = new Set(this.#subscribedChannels(identity));
-        for (const channel of before) {
-          if (after.has(channel)) continue;
-          this.#notify("onUnsubscribe", client, channel);
-          if (this.#drops.active(channel.id)) {
-            const statusIds = [dropStatusId(channel.id)];
-            link.sendControl(encodeServerJsonFrame({ op: "removeStatus", statusIds }));
-          }
-        }
-        return;
-      }
-      case "advertise": {
-        const { channels, statuses } = this.#clientChannels.advertise(identity, message.channels);
-        for (const status of statuses) link.sendControl(encodeServerJsonFrame(status));
-        for (const channel of channels) this.#notify("onClientAdvertise", client, channel);
-        return;
-      }
-      case "unadvertise":
-        for (const channel of this.#clientChannels.unadvertise(identity, message.channelIds)) {
-          this.#notify("onClientUnadvertise", client, channel);
-        }
-        return;
-      case "messageData": {
-        const route = this.#clientChannels.route(identity, message.channelId);
-        if ("status" in route) link.sendControl(encodeServerJsonFrame(route.status));
-        else this.#notify("onMessageData", client, route.channel, message.data);
-        return;
-      }
       case "serviceCallRequest":
         callService(link, message, this.#options.services, {
           enabled: features.services,
@@ -518,7 +458,7 @@ export class ControlSession implements Sink {
   }
 
   #expireDropWarnings(): void {
-    const statusIds = this.#drops.expire().map(dropStatusId);
+    const statusIds = this.#oversized.expire().map(dropStatusId);
     if (statusIds.length) this.removeStatus(statusIds);
   }
 
@@ -543,14 +483,6 @@ export class ControlSession implements Sink {
     link.sendControl(encodeServerJsonFrame({ op: "status", level, message }));
   }
 
-  #subscribedChannels(identity: string): ChannelDescriptor[] {
-    const channels: ChannelDescriptor[] = [];
-    for (const { channel } of this.#channels.values()) {
-      if (this.#subscriptions.anySubscribers(channel.id).includes(identity)) channels.push(channel);
-    }
-    return channels;
-  }
-
   #track(closing: Promise<unknown>): void {
     const settled = closing.catch(() => {});
     this.#closing.add(settled);
@@ -560,32 +492,6 @@ export class ControlSession implements Sink {
   #notifyGraph(callback: "onConnectionGraphSubscribe" | "onConnectionGraphUnsubscribe"): void {
     try {
       this.#options.listener?.[callback]?.();
-    } catch (error) {
-      this.#options.log.warn(`listener ${callback} threw: ${String(error)}`);
-    }
-  }
-
-  #notify<
-    K extends
-      | "onSubscribe"
-      | "onUnsubscribe"
-      | "onClientAdvertise"
-      | "onClientUnadvertise"
-      | "onMessageData",
-  >(
-    callback: K,
-    client: ClientInfo,
-    channel: ChannelDescriptor | ClientChannelInfo,
-    payload?: Uint8Array,
-  ): void {
-    const listener = this.#options.listener;
-    try {
-      (listener?.[callback] as ((...args: unknown[]) => void) | undefined)?.call(
-        listener,
-        client,
-        channel,
-        payload,
-      );
     } catch (error) {
       this.#options.log.warn(`listener ${callback} threw: ${String(error)}`);
     }

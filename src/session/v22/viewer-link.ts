@@ -1,8 +1,9 @@
 import type { ByteStreamSink } from "../../livekit/index.js";
 import { encodeServerJsonFrame, StatusLevel } from "../../protocol/index.js";
 import { timeLimit } from "../../within.js";
+import { joinFrames } from "../join-frames.js";
 import type { ClientInfo } from "../listener.js";
-import type { SessionLog } from "../session.js";
+import type { SessionLog } from "../session-log.js";
 import { RoundTripTime } from "./rtt.js";
 
 /** Consecutive frames are written together up to this many bytes (each write is an FFI call). */
@@ -211,14 +212,7 @@ export class ViewerLink {
       frames.push(next);
       size += next.length;
     }
-    if (frames.length === 1) return { bytes: first, frames: 1, lane: name };
-    const joined = new Uint8Array(size);
-    let offset = 0;
-    for (const frame of frames) {
-      joined.set(frame, offset);
-      offset += frame.length;
-    }
-    return { bytes: joined, frames: frames.length, lane: name };
+    return { bytes: joinFrames(frames), frames: frames.length, lane: name };
   }
 }
 

@@ -79,6 +79,7 @@ describe("protocol 2.2: Reliable and Lossy data", () => {
       "a small message",
     );
     expect(first.trackData.get(channel.id)?.every((m) => m.payload.length <= 1_200)).toBe(true);
+    expect(stack.gateway.status.droppedMessages).toBeGreaterThanOrEqual(2);
 
     // A later subscriber gets the active warning; unsubscribing withdraws it from that viewer only.
     const second = await welcomedViewer(stack, "viewer-2");
