@@ -245,10 +245,10 @@ export class RoomDataTracks {
   }
 
   #onPublishResult(callback: PublishDataTrackCallback): void {
-    const pending =
-      callback.asyncId === undefined ? undefined : this.#publishing.get(callback.asyncId);
-    if (!pending || callback.asyncId === undefined) return; // another room's publication
-    this.#publishing.delete(callback.asyncId);
+    const id = callback.asyncId;
+    const pending = id === undefined ? undefined : this.#publishing.get(id);
+    if (id === undefined || !pending) return; // another room's publication
+    this.#publishing.delete(id);
     const { result } = callback;
     if (result.case === "track") {
       const track = new PublishedDataTrack(result.value, (done) => this.#local.delete(done));

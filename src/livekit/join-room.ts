@@ -53,7 +53,7 @@ export async function joinRoom(
   const connecting = room.connect(url, token, roomOptions).then(
     () => {
       // Tracks published before we joined are announced once, on a later turn: listen from now.
-      // dataTracksOf(room);
+      dataTracksOf(room);
       return new JoinedRoom(room);
     },
     (error: unknown) => {

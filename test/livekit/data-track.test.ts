@@ -172,6 +172,8 @@ describe("data tracks", () => {
     const publisher = await join("dt-early", "publisher");
     await publisher.publishDataTrack("early");
     const subscriber = await join("dt-early", "subscriber");
+    // Handlers registered turns after the join still hear of it (the room listens from the join).
+    await sleep(300);
     const first = await trackNamed(subscriber, "early");
     expect(first.publisherIdentity).toBe("publisher");
 

@@ -27,7 +27,13 @@ const deadline = Date.now() + 5_000;
 while (!signals.some((s) => s.type === "participantJoined") && Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
-say(`device heard ${JSON.stringify(signals)}`);
+// The SID and join time change every run: report the rest.
+const heard = signals.map((s) =>
+  s.type === "participantJoined" || s.type === "participantLeft"
+    ? { type: s.type, identity: s.participant.identity, attributes: s.participant.attributes }
+    : s,
+);
+say(`device heard ${JSON.stringify(heard)}`);
 
 await viewer.disconnect();
 await device.disconnect();

@@ -38,7 +38,9 @@ describe("the whole real stack", () => {
     expect(output).toContain(`[smoke] credentials for dev_testdevice -> ${livekit.url}`);
     expect(output).toContain("[smoke] device joined as dev_testdevice");
     expect(output).toContain('[smoke] viewer sees ["dev_testdevice"]');
-    expect(output).toContain('device heard [{"type":"participantJoined","identity":"viewer-1"}');
+    expect(output).toContain(
+      'device heard [{"type":"participantJoined","identity":"viewer-1","attributes":{}}',
+    );
     expect(output).toContain(
       "[smoke] both left (device connected: false, viewer connected: false)",
     );

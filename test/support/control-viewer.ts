@@ -10,6 +10,7 @@ import {
   type ServerMessageData,
 } from "../../src/protocol/index.js";
 import { mintToken } from "./rtc.js";
+import { Waiters } from "./waiters.js";
 
 const CONTROL_TOPIC = "control";
 
@@ -41,7 +42,7 @@ export class ControlViewer {
   readonly streams: Array<{ ending: string }> = [];
   /** Data tracks seen, by name. */
   readonly tracks = new Map<string, RemoteDataTrack>();
-  #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   #wanted = new Set<number>();
   #reading = new Set<string>();
   #outgoing?: Promise<ByteStreamSink>;
@@ -65,7 +66,7 @@ export class ControlViewer {
     room.onByteStream(CONTROL_TOPIC, (reader) => void viewer.#readControl(reader));
     room.onDataTrack((track) => {
       viewer.tracks.set(track.name, track);
-      viewer.#wake();
+      viewer.#waiters.wake();
       viewer.#readTrack(track);
     });
     return viewer;
@@ -129,28 +130,12 @@ export class ControlViewer {
     await this.room.disconnect();
   }
 
-  /** Re-checks `read` whenever something arrives, until it returns a value (or times out). */
+  /** Re-checks `read` whenever something arrives (and every 250 ms) until it returns a value. */
   async until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = read();
-      if (value !== undefined) return value;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const ops = JSON.stringify(this.control.map((m) => m.op));
-        throw new Error(`${this.identity} timed out waiting for ${what}; control: ${ops}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(left, 250));
-        const waiters = this.#waiters;
-        function done() {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        waiters.add(done);
-      });
-    }
+    return this.#waiters.until(read, timeoutMs, () => {
+      const ops = JSON.stringify(this.control.map((m) => m.op));
+      return `${this.identity} timed out waiting for ${what}; control: ${ops}`;
+    });
   }
 
   async #readControl(reader: AsyncIterable<Uint8Array>): Promise<void> {
@@ -159,7 +144,7 @@ export class ControlViewer {
     for await (const event of readServerMessages(reader)) {
       if (event.kind === "message") this.control.push(event.message);
       else if (event.kind !== "skip") stream.ending = event.kind;
-      this.#wake();
+      this.#waiters.wake();
     }
   }
 
@@ -178,13 +163,9 @@ export class ControlViewer {
           payload: decoded.value.payload.slice(),
         });
         this.trackData.set(id, messages);
-        this.#wake();
+        this.#waiters.wake();
       }
     })().catch(() => {});
-  }
-
-  #wake(): void {
-    for (const waiter of [...this.#waiters]) waiter();
   }
 }
 

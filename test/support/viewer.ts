@@ -8,6 +8,7 @@ import {
   type ServerMessageData,
 } from "../../src/protocol/index.js";
 import { mintToken } from "./rtc.js";
+import { Waiters } from "./waiters.js";
 
 const CONTROL_TOPIC = "ws-protocol";
 
@@ -28,7 +29,7 @@ export class TestViewer {
   readonly data = new Map<number, DataStream[]>();
   /** How each incoming stream ended (`end`, `truncated`, `stop`), by topic. */
   readonly endings: Array<{ topic: string; kind: string }> = [];
-  #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   #dataTopics = new Set<number>();
 
   private constructor(
@@ -117,26 +118,13 @@ export class TestViewer {
     await this.room.disconnect();
   }
 
-  /** Polls `read` until it returns something (or times out). */
+  /** Re-checks `read` whenever something arrives (and every 250 ms) until it returns a value. */
   async until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = read();
-      if (value !== undefined) return value;
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(
-          `${this.identity} timed out waiting for ${what}; control: ${describe(this.control)}`,
-        );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#waiters.add(done);
-      });
-    }
+    return this.#waiters.until(
+      read,
+      timeoutMs,
+      () => `${this.identity} timed out waiting for ${what}; control: ${describe(this.control)}`,
+    );
   }
 
   #listenForData(channelId: number): void {
@@ -168,13 +156,8 @@ export class TestViewer {
       } else if (event.kind !== "skip") {
         this.endings.push({ topic, kind: event.kind });
       }
-      this.#wake();
+      this.#waiters.wake();
     }
-  }
-
-  #wake(): void {
-    for (const waiter of this.#waiters) waiter();
-    this.#waiters.clear();
   }
 }
 
