@@ -1,229 +1,41 @@
-import {
-  type ActorRefFrom,
-  assign,
-  type ErrorActorEvent,
-  enqueueActions,
-  fromCallback,
-  setup,
-} from "xstate";
-import { clearsCredentials, type GatewayFailure, toFailure } from "./failure.js";
-import { callbackNotProvided, promiseNotProvided } from "./not-provided.js";
-import { participantMachine } from "./participant.machine.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.js";
+import { assign } from "xstate";
+import { failAndBackOff, failureOf, recordFailure, refuseToken } from "./failure-transitions.js";
+import { gatewaySetup, NO_WATCH } from "./gateway.setup.js";
+import { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
+import { runningState } from "./running.state.js";
+import { watchingState } from "./watching.state.js";
 
-/** The device as the Foxglove API describes it (fetched once per gateway). */
-export interface DeviceSummary {
-  id: string;
-  name: string;
-}
-
-/**
- * One instance of a remote participant. An identity that rejoins comes back as a new instance with
- * a new `sid`; events about an instance that was replaced must not touch its successor.
- */
-export interface ParticipantRef {
-  identity: string;
-  sid: string;
-  /** When the instance joined (ms since the epoch): a newer instance replaces an older one. */
-  joinedAtMs: number;
-  /** The viewer's `protocolVersion` attribute, when it set one (protocol 2.2). */
-  protocolVersion?: string;
-}
-
-/** What a successful room connection reports: nothing secret, just who is there. */
-export interface RoomJoined {
-  /** The gateway's own identity in the room (set by the platform inside the LiveKit token). */
-  identity: string;
-  /** Remote participants already in the room: they get no join event (spec 5.4). */
-  participants: ParticipantRef[];
-}
-
-export type GatewayEvent =
-  | { type: "START" }
-  | { type: "STOP" }
-  | { type: "RETRY_NOW" }
-  | { type: "ROOM.RECONNECTING" }
-  | { type: "ROOM.RECONNECTED" }
-  | { type: "ROOM.DISCONNECTED"; reason: string }
-  | { type: "PARTICIPANT.JOINED"; participant: ParticipantRef }
-  | { type: "PARTICIPANT.LEFT"; participant: ParticipantRef };
-
-export interface GatewayInput {
-  retryPolicy?: RetryPolicy;
-}
-
-/**
- * Everything the statechart knows. No secret is ever here: the device token and the LiveKit JWT
- * live inside the provided actors' closures, and `credentials` only says whether a JWT is cached.
- */
-export interface GatewayContext {
-  retryPolicy: RetryPolicy;
-  /** Consecutive attempts that failed or whose session ended before `minUptimeMs`. */
-  attempt: number;
-  /** The wait planned on entry to `backoff`. */
-  retryDelayMs: number;
-  device?: DeviceSummary;
-  credentials: "none" | "cached";
-  livekitUrl?: string;
-  identity?: string;
-  /** The remote participants of the current session, in arrival order, one per identity. */
-  participants: ParticipantRef[];
-  lastError?: GatewayFailure;
-}
-
-export type ParticipantActor = ActorRefFrom<typeof participantMachine>;
-
-/** Child id of a participant actor: one per participant instance (its SID). */
-export function participantChildId(participant: Pick<ParticipantRef, "sid">): string {
-  return `participant:${participant.sid}`;
-}
-
-/** The current instance of an identity, if any. */
-function instanceOf(participants: ParticipantRef[], identity: string): ParticipantRef | undefined {
-  return participants.find((p) => p.identity === identity);
-}
-
-/** The error carried by an actor's error event, as the params of a named action or guard. */
-const failureOf = ({ event }: { event: ErrorActorEvent }) => event.error;
-
-/**
- * A failed API call or room connection: record it, drop cached credentials when the failure calls
- * for it (spec 5.3), and back off.
- */
-const failAndBackOff = [
-  {
-    guard: { type: "clearsCredentials", params: failureOf },
-    target: "#gateway.backoff",
-    actions: [
-      { type: "recordFailure", params: failureOf },
-      "clearCredentials",
-      "markCredentialsCleared",
-    ],
-  },
-  { target: "#gateway.backoff", actions: { type: "recordFailure", params: failureOf } },
-] as const;
+export * from "./gateway.setup.js";
 
 /**
  * The connection controller.
  *
- * idle -> authenticating -> connecting -> running -> disconnected -> backoff -> authenticating ...
- * and, from anywhere, STOP -> stopping -> stopped.
+ * On demand (protocol 2.2's default): idle -> authenticating (device info, once) -> watching (dormant
+ * on the platform's watch stream) -> connecting (woken for a viewer) -> running -> disconnected
+ * (idle, room lost) -> watching ...
  *
+ * Always (the 0.20 loop): idle -> authenticating (device info, then LiveKit credentials) ->
+ * connecting -> running -> disconnected -> backoff -> authenticating ...
+ *
+ * From anywhere, STOP -> stopping -> stopped; on demand, a refused device token ends in `refused`.
  * Named actors do the I/O and are given by `machine.provide()`:
  * - `fetchDeviceInfo`, `fetchCredentials`: the Foxglove API (aborted when their state is left);
+ * - `watch`, `sendHeartbeat`: the platform's watch stream and its lease;
  * - `connectRoom`: joins LiveKit (cannot be aborted: a late success must disconnect itself);
  * - `roomEvents`: forwards the room's events as `ROOM.*` and `PARTICIPANT.*`;
  * - `sender`: the session's outgoing queues; `participant`: one per viewer;
  * - `closeRoom`: bounded teardown of the current room (spec 5.6).
  */
-export const gatewayMachine = setup({
-  types: {
-    context: {} as GatewayContext,
-    events: {} as GatewayEvent,
-    input: {} as GatewayInput,
-  },
-  actors: {
-    fetchDeviceInfo: promiseNotProvided<DeviceSummary>("fetchDeviceInfo"),
-    fetchCredentials: promiseNotProvided<{ url: string }, { deviceId: string }>("fetchCredentials"),
-    connectRoom: promiseNotProvided<RoomJoined, { url: string }>("connectRoom"),
-    roomEvents: callbackNotProvided("roomEvents"),
-    sender: fromCallback<{ type: string }, void>(() => {}),
-    participant: participantMachine,
-    closeRoom: promiseNotProvided<void>("closeRoom"),
-  },
-  actions: {
-    /** Drops the cached LiveKit credentials held by the provided implementation. */
-    // (A parameterless function here would break XState's type inference for every action.)
-    clearCredentials: (_args) => {},
-    markCredentialsCleared: assign({ credentials: "none" }),
-    recordFailure: assign({ lastError: (_, error: unknown) => toFailure(error) }),
-    recordDisconnect: assign({
-      lastError: (_, reason: string): GatewayFailure => ({
-        kind: "room",
-        message: `room disconnected (${reason})`,
-      }),
-    }),
-    planRetry: assign(({ context }) => {
-      const attempt = context.attempt + 1;
-      const delay = retryDelayMs(context.retryPolicy, attempt, context.lastError?.retryAfterMs);
-      return { attempt, retryDelayMs: delay };
-    }),
-    resetAttempts: assign({ attempt: 0 }),
-    welcomeParticipants: enqueueActions(({ enqueue }, participants: ParticipantRef[]) => {
-      for (const participant of participants) {
-        enqueue.spawnChild("participant", {
-          id: participantChildId(participant),
-          input: participant,
-        });
-      }
-      enqueue.assign({ participants });
-    }),
-    addParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
-      enqueue.spawnChild("participant", {
-        id: participantChildId(participant),
-        input: participant,
-      });
-      enqueue.assign({ participants: [...context.participants, participant] });
-    }),
-    /** A newer instance of an identity takes its predecessor's place in one step. */
-    replaceParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
-      const previous = instanceOf(context.participants, participant.identity);
-      if (previous) enqueue.stopChild(participantChildId(previous));
-      enqueue.spawnChild("participant", {
-        id: participantChildId(participant),
-        input: participant,
-      });
-      enqueue.assign({
-        participants: context.participants.map((p) =>
-          p.identity === participant.identity ? participant : p,
-        ),
-      });
-    }),
-    removeParticipant: enqueueActions(({ enqueue, context }, participant: ParticipantRef) => {
-      enqueue.stopChild(participantChildId(participant));
-      enqueue.assign({
-        participants: context.participants.filter((p) => p.sid !== participant.sid),
-      });
-    }),
-    /** No participant actor outlives its session. */
-    removeAllParticipants: enqueueActions(({ enqueue, context }) => {
-      for (const participant of context.participants) {
-        enqueue.stopChild(participantChildId(participant));
-      }
-      enqueue.assign({ participants: [] });
-    }),
-  },
-  guards: {
-    hasDeviceInfo: ({ context }) => context.device !== undefined,
-    hasCredentials: ({ context }) => context.credentials === "cached",
-    clearsCredentials: (_, error: unknown) => clearsCredentials(toFailure(error).kind),
-    isNewIdentity: ({ context }, participant: ParticipantRef) =>
-      instanceOf(context.participants, participant.identity) === undefined,
-    /** Another instance of a known identity, joined no earlier: it replaces the one we have. */
-    supersedesInstance: ({ context }, participant: ParticipantRef) => {
-      const current = instanceOf(context.participants, participant.identity);
-      return (
-        current !== undefined &&
-        current.sid !== participant.sid &&
-        participant.joinedAtMs >= current.joinedAtMs
-      );
-    },
-    /** Only the current instance can leave: a late disconnect of a replaced one is ignored. */
-    isCurrentInstance: ({ context }, participant: ParticipantRef) =>
-      context.participants.some((p) => p.sid === participant.sid),
-  },
-  delays: {
-    retryDelay: ({ context }) => context.retryDelayMs,
-    minUptime: ({ context }) => context.retryPolicy.minUptimeMs,
-  },
-}).createMachine({
+export const gatewayMachine = gatewaySetup.createMachine({
   id: "gateway",
   context: ({ input }) => ({
     retryPolicy: input.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    random: input.random ?? Math.random,
     attempt: 0,
     retryDelayMs: 0,
     credentials: "none",
     participants: [],
+    watch: NO_WATCH,
   }),
   initial: "idle",
   on: {
@@ -240,7 +52,7 @@ export const gatewayMachine = setup({
         // Device info is fetched once per gateway, then never again.
         checkingDevice: {
           always: [
-            { guard: "hasDeviceInfo", target: "checkingCredentials" },
+            { guard: "hasDeviceInfo", target: "choosingPath" },
             { target: "fetchingDeviceInfo" },
           ],
         },
@@ -249,11 +61,18 @@ export const gatewayMachine = setup({
             id: "fetchDeviceInfo",
             src: "fetchDeviceInfo",
             onDone: {
-              target: "checkingCredentials",
+              target: "choosingPath",
               actions: assign({ device: ({ event }) => event.output }),
             },
-            onError: failAndBackOff,
+            onError: [refuseToken, ...failAndBackOff],
           },
+        },
+        // On demand, the platform hands out credentials when it wakes us: go and watch.
+        choosingPath: {
+          always: [
+            { guard: "onDemand", target: "#gateway.watching" },
+            { target: "checkingCredentials" },
+          ],
         },
         // Cached LiveKit credentials are reused until an API or room failure clears them.
         checkingCredentials: {
@@ -280,11 +99,16 @@ export const gatewayMachine = setup({
       },
     },
 
+    watching: watchingState,
+
     connecting: {
       invoke: {
         id: "connectRoom",
         src: "connectRoom",
-        input: ({ context }) => ({ url: context.livekitUrl ?? "" }),
+        input: ({ context }) => ({
+          url: context.livekitUrl ?? "",
+          remoteAccessSessionId: context.remoteAccessSessionId,
+        }),
         onDone: {
           target: "running",
           actions: [
@@ -292,76 +116,26 @@ export const gatewayMachine = setup({
             { type: "welcomeParticipants", params: ({ event }) => event.output.participants },
           ],
         },
-        onError: failAndBackOff,
+        onError: [
+          // On demand, a failed join goes straight back to the watch: the platform wakes us again.
+          { guard: "onDemand", target: "watching", actions: recordFailure },
+          ...failAndBackOff,
+        ],
       },
     },
 
-    running: {
-      invoke: [
-        {
-          id: "roomEvents",
-          src: "roomEvents",
-          onError: {
-            target: "disconnected",
-            actions: { type: "recordFailure", params: failureOf },
-          },
-        },
-        {
-          id: "sender",
-          src: "sender",
-          onError: {
-            target: "disconnected",
-            actions: { type: "recordFailure", params: failureOf },
-          },
-        },
-      ],
-      exit: "removeAllParticipants",
-      on: {
-        "ROOM.DISCONNECTED": {
-          target: "disconnected",
-          actions: { type: "recordDisconnect", params: ({ event }) => event.reason },
-        },
-        "PARTICIPANT.JOINED": [
-          {
-            guard: { type: "isNewIdentity", params: ({ event }) => event.participant },
-            actions: { type: "addParticipant", params: ({ event }) => event.participant },
-          },
-          {
-            guard: { type: "supersedesInstance", params: ({ event }) => event.participant },
-            actions: { type: "replaceParticipant", params: ({ event }) => event.participant },
-          },
-        ],
-        "PARTICIPANT.LEFT": {
-          guard: { type: "isCurrentInstance", params: ({ event }) => event.participant },
-          actions: { type: "removeParticipant", params: ({ event }) => event.participant },
-        },
-      },
-      initial: "connected",
-      states: {
-        connected: {
-          // Only a session that stays connected this long earns a fresh retry schedule.
-          after: {
-            minUptime: { actions: "resetAttempts" },
-          },
-          on: { "ROOM.RECONNECTING": "reconnecting" },
-        },
-        // rtc-node is resuming the connection on its own: shown, not turned into an outer retry.
-        reconnecting: {
-          on: { "ROOM.RECONNECTED": "connected" },
-        },
-      },
-    },
+    running: runningState,
 
     // The session is over: tear it down (bounded), keeping cached credentials.
     disconnected: {
       invoke: {
         id: "closeRoom",
         src: "closeRoom",
-        onDone: "backoff",
-        onError: {
-          target: "backoff",
-          actions: { type: "recordFailure", params: failureOf },
-        },
+        onDone: [{ guard: "onDemand", target: "watching" }, { target: "backoff" }],
+        onError: [
+          { guard: "onDemand", target: "watching", actions: recordFailure },
+          { target: "backoff", actions: { type: "recordFailure", params: failureOf } },
+        ],
       },
     },
 
@@ -392,6 +166,11 @@ export const gatewayMachine = setup({
     },
 
     stopped: {
+      type: "final",
+    },
+
+    // The platform refused the device token (401): retrying cannot help, so the gateway ends.
+    refused: {
       type: "final",
     },
   },

@@ -6,12 +6,14 @@ import type { DeviceSummary, GatewayMachine } from "../../machines/gateway.machi
 export type GatewayState =
   | "idle"
   | "authenticating"
+  | "watching"
   | "connecting"
   | "running"
   | "disconnected"
   | "backoff"
   | "stopping"
-  | "stopped";
+  | "stopped"
+  | "refused";
 
 /** A snapshot of the gateway, for apps and dashboards. Holds no secret. */
 export interface GatewayStatus {

@@ -10,7 +10,9 @@ import { clearsCredentials, type FailureKind } from "../../machines/failure.js";
 import {
   type GatewayMachine,
   gatewayMachine,
+  HELLO_TIMEOUT_MS,
   participantChildId,
+  READ_TIMEOUT_INTERVALS,
 } from "../../machines/gateway.machine.js";
 import type { RetryPolicy } from "../../machines/retry-policy.js";
 import { FakeGatewayIo, isCallbackActor } from "../support/fake-gateway-io.js";
@@ -29,7 +31,12 @@ const POLICY: RetryPolicy = {
 };
 const DEVICE = { id: "dev_testdevice", name: "test-device" };
 const LIVEKIT_URL = "ws://127.0.0.1:7880";
-const failure = (kind: FailureKind) => ({ kind, message: `${kind} failure` });
+const failure = (kind: FailureKind, status?: number) => ({
+  kind,
+  message: `${kind} failure`,
+  ...(status !== undefined && { status }),
+});
+const HELLO = { heartbeatIntervalMs: 5_000, deviceWaitForViewerMs: 60_000 };
 const EARLY_VIEWER = { identity: "early-viewer", sid: "PA_early", joinedAtMs: 1_000 };
 const REJOINED = { identity: "early-viewer", sid: "PA_rejoined", joinedAtMs: 2_000 };
 const STALE = { identity: "early-viewer", sid: "PA_stale", joinedAtMs: 500 };
@@ -45,13 +52,31 @@ function variants(type: string, snapshot: AnyMachineSnapshot): AnyEventObject[] 
       return [{ type, output: { url: LIVEKIT_URL } }];
     case "xstate.done.actor.connectRoom":
       return [{ type, output: { identity: DEVICE.id, participants: [EARLY_VIEWER] } }];
-    // Each failing call is tried with a failure that clears credentials and one that keeps them.
+    // Each failing call is tried with a failure that clears credentials and one that keeps them;
+    // device info also with a 401, which ends an on-demand gateway.
     case "xstate.error.actor.fetchDeviceInfo":
+      return [
+        { type, error: failure("auth", 401) },
+        { type, error: failure("auth", 403) },
+        { type, error: failure("io") },
+      ];
     case "xstate.error.actor.fetchCredentials":
       return [
         { type, error: failure("auth") },
         { type, error: failure("io") },
       ];
+    case "WATCH.FAILED":
+      return [401, 409, 503].map((status) => ({ type, failure: failure("api", status) }));
+    case "xstate.error.actor.watch":
+      return [{ type, error: failure("internal") }];
+    case "xstate.error.actor.sendHeartbeat":
+      return [401, 409, 410, 503].map((status) => ({ type, error: failure("api", status) }));
+    case "xstate.done.actor.sendHeartbeat":
+      return [{ type, output: undefined }];
+    case "WATCH.HELLO":
+      return [{ type, ...HELLO }];
+    case "WATCH.WAKE":
+      return [{ type, remoteAccessSessionId: "ras_first" }];
     case "xstate.error.actor.connectRoom":
       return [
         { type, error: failure("room") },
@@ -80,8 +105,9 @@ function variants(type: string, snapshot: AnyMachineSnapshot): AnyEventObject[] 
 }
 
 /**
- * The part of the context the model tracks (and so compares on replay). The attempt count and the
- * planned delay grow without bound, so they are left to the scenario tests.
+ * The part of the context the model tracks (and so compares on replay): what guards read, and the
+ * last error. The rest (lease, session id, why a session ended, counters) is checked as invariants
+ * on every step of the replay, and by the scenario and property tests.
  */
 function modelContext({ context }: AnyMachineSnapshot) {
   return {
@@ -89,14 +115,22 @@ function modelContext({ context }: AnyMachineSnapshot) {
     credentials: context.credentials,
     participants: context.participants,
     lastError: context.lastError?.kind,
+    established: context.watch.established,
+    misses: context.watch.misses,
   };
 }
 
-const paths = transitionCoverPaths(gatewayMachine, {
-  input: { retryPolicy: POLICY },
-  variants,
-  contextKey: (snapshot) => JSON.stringify(modelContext(snapshot)),
-});
+const MODES = ["always", "on-demand"] as const;
+const withMode = (machine: GatewayMachine, mode: (typeof MODES)[number]) =>
+  machine.provide({ guards: { onDemand: () => mode === "on-demand" } });
+const pathsByMode = MODES.map((connection) => ({
+  connection,
+  paths: transitionCoverPaths(withMode(gatewayMachine, connection), {
+    input: { retryPolicy: POLICY },
+    variants,
+    contextKey: (snapshot) => JSON.stringify(modelContext(snapshot)),
+  }),
+}));
 
 type GatewaySnapshot = SnapshotFrom<GatewayMachine>;
 type Step = { event: AnyEventObject; state: GatewaySnapshot };
@@ -111,6 +145,10 @@ function expectedChildren(snapshot: GatewaySnapshot): string[] {
     disconnected: ["closeRoom"],
     stopping: ["closeRoom"],
   };
+  if (snapshot.matches({ watching: { leased: { heartbeat: "beating" } } })) {
+    return ["sendHeartbeat", "watch"];
+  }
+  if (snapshot.matches("watching")) return ["watch"];
   if (snapshot.matches("running")) {
     return [
       "roomEvents",
@@ -123,11 +161,11 @@ function expectedChildren(snapshot: GatewaySnapshot): string[] {
 }
 
 /** Replays one path on a live actor with fakes and a simulated clock, checking effects per step. */
-async function replay(steps: Step[]) {
+async function replay(connection: (typeof MODES)[number], steps: Step[]) {
   const io = new FakeGatewayIo();
   const clock = new SimulatedClock();
-  const actor = createActor(io.provide(gatewayMachine), {
-    input: { retryPolicy: POLICY },
+  const actor = createActor(withMode(io.provide(gatewayMachine), connection), {
+    input: { retryPolicy: POLICY, random: () => 0.5 },
     clock,
     inspect: recorder.inspect,
   });
@@ -163,7 +201,21 @@ async function replay(steps: Step[]) {
     expect(Object.keys(live.children).sort()).toEqual(expectedChildren(live));
     const running = live.matches("running") ? 1 : 0;
     const served = running * live.context.participants.length;
-    expect(io.alive).toEqual({ roomEvents: running, sender: running, serve: served });
+    const watching = live.matches("watching") ? 1 : 0;
+    expect(io.alive).toEqual({
+      roomEvents: running,
+      sender: running,
+      serve: served,
+      watch: watching,
+    });
+    // The lease is forgotten exactly when the model drops it.
+    if (previous.context.watch.lease === "held" && live.context.watch.lease === "none") {
+      expect(io.leasesForgotten).toBeGreaterThan(0);
+    }
+    // The platform's session id never changes once set.
+    if (previous.context.remoteAccessSessionId !== undefined) {
+      expect(live.context.remoteAccessSessionId).toBe(previous.context.remoteAccessSessionId);
+    }
     // Every call that was left behind was aborted (its HTTP request is cancelled).
     const current = Object.keys(live.children);
     for (const [name, calls] of Object.entries(io.calls)) {
@@ -188,12 +240,31 @@ async function replay(steps: Step[]) {
     else if (kind === "error" && isCallbackActor(name)) {
       actor.getSnapshot().children[name]?.send({ type: FakeGatewayIo.FAIL, error: event.error });
     } else if (kind === "error") io.pending(name as never).reject(event.error);
-    else if (kind === "after") {
-      clock.increment(
-        name === "retryDelay" ? actor.getSnapshot().context.retryDelayMs : POLICY.minUptimeMs,
-      );
-    } else actor.send(event as never);
+    else if (kind === "after") clock.increment(delayOf(name));
+    else actor.send(event as never);
     await flush();
+  };
+
+  // How far to move the simulated clock for a named delay. The model has no clock, so a path may
+  // wait out several heartbeats in a row: keep-alives arrive between them, as on a live stream.
+  const delayOf = (name: string) => {
+    const { context } = actor.getSnapshot();
+    const interval = context.watch.heartbeatIntervalMs;
+    switch (name) {
+      case "retryDelay":
+        return context.retryDelayMs;
+      case "helloTimeout":
+        return HELLO_TIMEOUT_MS;
+      case "heartbeatInterval":
+        actor.send({ type: "WATCH.ALIVE" });
+        return interval;
+      case "readTimeout":
+        return interval * READ_TIMEOUT_INTERVALS;
+      case "viewerWait":
+        return context.watch.deviceWaitForViewerMs;
+      default:
+        return POLICY.minUptimeMs;
+    }
   };
 
   for (const step of steps) {
@@ -206,23 +277,28 @@ async function replay(steps: Step[]) {
     await check({ type: "xstate.done.actor.closeRoom" });
   }
   expect(actor.getSnapshot().status).toBe("done");
-  expect(actor.getSnapshot().value).toBe("stopped");
+  expect(["stopped", "refused"]).toContain(actor.getSnapshot().value);
   expect(io.unsettled().every((call) => call.signal.aborted)).toBe(true);
-  expect(io.alive).toEqual({ roomEvents: 0, sender: 0, serve: 0 });
+  expect(io.alive).toEqual({ roomEvents: 0, sender: 0, serve: 0, watch: 0 });
 }
 
 describe("gateway machine (model-based)", () => {
-  const cases = paths.map((path) => ({
-    name: path.steps
-      .slice(1)
-      .map(({ event }) => event.type.replace(/^xstate\.(after\.)?/, "").replace(/\.gateway.*$/, ""))
-      .join(" > "),
-    steps: path.steps as unknown as Step[],
-  }));
+  const cases = pathsByMode.flatMap(({ connection, paths }) =>
+    paths.map((path) => ({
+      connection,
+      name: path.steps
+        .slice(1)
+        .map(({ event }) =>
+          event.type.replace(/^xstate\.(after\.)?/, "").replace(/\.gateway.*$/, ""),
+        )
+        .join(" > "),
+      steps: path.steps as unknown as Step[],
+    })),
+  );
 
-  for (const { name, steps } of cases) {
-    it(`${name || "(initial)"}`, async () => {
-      await replay(steps);
+  for (const { connection, name, steps } of cases) {
+    it(`${connection}: ${name || "(initial)"}`, async () => {
+      await replay(connection, steps);
     });
   }
 

@@ -11,11 +11,16 @@ export interface PendingCall {
   reject(error: unknown): void;
 }
 
-type PromiseActorName = "fetchDeviceInfo" | "fetchCredentials" | "connectRoom" | "closeRoom";
-type CallbackActorName = "roomEvents" | "sender" | "serve";
+type PromiseActorName =
+  | "fetchDeviceInfo"
+  | "fetchCredentials"
+  | "connectRoom"
+  | "closeRoom"
+  | "sendHeartbeat";
+type CallbackActorName = "roomEvents" | "sender" | "serve" | "watch";
 
 export function isCallbackActor(name: string): name is CallbackActorName {
-  return name === "roomEvents" || name === "sender" || name === "serve";
+  return name === "roomEvents" || name === "sender" || name === "serve" || name === "watch";
 }
 
 /**
@@ -29,20 +34,31 @@ export class FakeGatewayIo {
     fetchCredentials: [],
     connectRoom: [],
     closeRoom: [],
+    sendHeartbeat: [],
   };
   /** Live instances of each callback actor (`serve`: one per participant being served). */
-  readonly alive: Record<CallbackActorName, number> = { roomEvents: 0, sender: 0, serve: 0 };
+  readonly alive: Record<CallbackActorName, number> = {
+    roomEvents: 0,
+    sender: 0,
+    serve: 0,
+    watch: 0,
+  };
   credentialsCleared = 0;
+  leasesForgotten = 0;
 
   provide(machine: GatewayMachine): GatewayMachine {
     return machine.provide({
       actors: {
         fetchDeviceInfo: this.promise<DeviceSummary>("fetchDeviceInfo"),
         fetchCredentials: this.promise<{ url: string }, { deviceId: string }>("fetchCredentials"),
-        connectRoom: this.promise<RoomJoined, { url: string }>("connectRoom"),
+        connectRoom: this.promise<RoomJoined, { url: string; remoteAccessSessionId?: string }>(
+          "connectRoom",
+        ),
         closeRoom: this.promise<void>("closeRoom"),
+        sendHeartbeat: this.promise<void>("sendHeartbeat"),
         roomEvents: this.callback("roomEvents"),
         sender: this.callback("sender"),
+        watch: this.callback("watch"),
         // Each viewer is welcomed at once: the participant machine has its own model test.
         participant: participantMachine.provide({
           actors: { serve: this.callback<ParticipantInput>("serve", "WELCOMED") },
@@ -51,6 +67,9 @@ export class FakeGatewayIo {
       actions: {
         clearCredentials: () => {
           this.credentialsCleared++;
+        },
+        forgetLease: () => {
+          this.leasesForgotten++;
         },
       },
     });
