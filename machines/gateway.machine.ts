@@ -30,7 +30,6 @@ export const gatewayMachine = gatewaySetup.createMachine({
   id: "gateway",
   context: ({ input }) => ({
     retryPolicy: input.retryPolicy ?? DEFAULT_RETRY_POLICY,
-    random: input.random ?? Math.random,
     attempt: 0,
     retryDelayMs: 0,
     credentials: "none",

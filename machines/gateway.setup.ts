@@ -64,8 +64,6 @@ export type GatewayEvent =
 
 export interface GatewayInput {
   retryPolicy?: RetryPolicy;
-  /** Where full jitter draws from. Default: `Math.random`. */
-  random?: () => number;
 }
 
 /** The watch lease, as far as the statechart knows it (the lease id itself is a secret). */
@@ -87,7 +85,6 @@ export interface WatchState {
  */
 export interface GatewayContext {
   retryPolicy: RetryPolicy;
-  random: () => number;
   /** Consecutive attempts that failed or whose session ended before `minUptimeMs`. */
   attempt: number;
   /** The wait planned on entry to `backoff`. */
@@ -217,12 +214,7 @@ export const gatewaySetup = setup({
     }),
     planRetry: assign(({ context }) => {
       const attempt = context.attempt + 1;
-      const delay = retryDelayMs(
-        context.retryPolicy,
-        attempt,
-        context.lastError?.retryAfterMs,
-        context.random,
-      );
+      const delay = retryDelayMs(context.retryPolicy, attempt, context.lastError?.retryAfterMs);
       return { attempt, retryDelayMs: delay };
     }),
     resetAttempts: assign({ attempt: 0 }),

@@ -165,7 +165,7 @@ async function replay(connection: (typeof MODES)[number], steps: Step[]) {
   const io = new FakeGatewayIo();
   const clock = new SimulatedClock();
   const actor = createActor(withMode(io.provide(gatewayMachine), connection), {
-    input: { retryPolicy: POLICY, random: () => 0.5 },
+    input: { retryPolicy: POLICY },
     clock,
     inspect: recorder.inspect,
   });
