@@ -154,7 +154,7 @@ export const gatewaySetup = setup({
     participant: participantMachine,
     closeRoom: promiseNotProvided<void>("closeRoom"),
     /** The platform's watch stream: reports what happens to it as `WATCH.*` events. */
-    watch: callbackNotProvided("watch"),
+    watch: callbackNotProvided<{ remoteAccessSessionId?: string }>("watch"),
     /** One heartbeat for the watch lease. */
     sendHeartbeat: promiseNotProvided<void>("sendHeartbeat"),
   },

@@ -26,6 +26,8 @@ export const watchingState = gatewaySetup.createStateConfig({
   invoke: {
     id: "watch",
     src: "watch",
+    // The platform's id for our sessions, once it gave one: it resumes them.
+    input: ({ context }) => ({ remoteAccessSessionId: context.remoteAccessSessionId }),
     onError: { target: "#gateway.backoff", actions: recordFailure },
   },
   on: {

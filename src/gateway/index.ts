@@ -12,4 +12,4 @@ export {
   type GatewayMachineWithIo,
   startGateway,
 } from "./start-gateway.js";
-export type { GatewayState, GatewayStatus } from "./status.js";
+export type { GatewayPhase, GatewayState, GatewayStatus, LeaseHealth } from "./status.js";

@@ -1,4 +1,5 @@
 import type { InspectionEvent, Observer } from "xstate";
+import type { ConnectionMode } from "../../machines/gateway.machine.js";
 import {
   DEFAULT_RETRY_POLICY,
   FIXED_RETRY_POLICY,
@@ -41,6 +42,12 @@ const CAPABILITIES: Readonly<Record<ProtocolProfile, readonly GatewayCapability[
 export interface GatewayOptions {
   /** The protocol spoken to viewers. Default: `"2.2"`, what today's Foxglove app speaks. */
   protocol?: ProtocolProfile;
+  /**
+   * How the gateway reaches LiveKit. `"on-demand"` (the default with protocol 2.2): dormant on the
+   * platform's watch stream, in the room only while a viewer wants it. `"always"` (the only mode of
+   * protocol 0.20): credentials from the API, and in the room all the time.
+   */
+  connection?: ConnectionMode;
   /** `serverInfo.name`. Default: the device name from the Foxglove API. */
   name?: string;
   /** The device token. Default: `FOXGLOVE_DEVICE_TOKEN`. Required. */
@@ -106,6 +113,7 @@ export interface GatewayLogger {
 /** Options after defaults and validation. */
 export interface ResolvedOptions {
   protocol: ProtocolProfile;
+  connection: ConnectionMode;
   name?: string;
   deviceToken: string;
   apiUrl: string;
@@ -154,6 +162,17 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     throw new GatewayConfigError(`protocol must be "2.2" or "0.20", not "${String(protocol)}".`);
   }
   const capabilities = resolveCapabilities(options, protocol);
+  const connection = options.connection ?? (protocol === "2.2" ? "on-demand" : "always");
+  if (connection !== "on-demand" && connection !== "always") {
+    throw new GatewayConfigError(
+      `connection must be "on-demand" or "always", not "${String(connection)}".`,
+    );
+  }
+  if (protocol === "0.20" && connection === "on-demand") {
+    throw new GatewayConfigError(
+      'connection: "on-demand" needs protocol 2.2: drop protocol: "0.20", or use connection: "always".',
+    );
+  }
   const limit = options.maxDataTrackMessageSize;
   if (
     limit !== undefined &&
@@ -175,6 +194,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   }
   return {
     protocol,
+    connection,
     name: options.name,
     deviceToken,
     apiUrl,

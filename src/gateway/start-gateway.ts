@@ -131,15 +131,20 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
   });
 
   let backoffStartedAt: number | undefined;
+  let lastHeartbeatAt: number | undefined;
   let status = statusOf(actor.getSnapshot());
   const listeners = new Set<(status: GatewayStatus) => void>();
   const onSnapshot = (snapshot: GatewaySnapshot) => {
     if (snapshot.matches("backoff") && status.state !== "backoff") backoffStartedAt = Date.now();
-    const next = statusOf(snapshot, backoffStartedAt);
+    if (snapshot.context.watch.heartbeats > (status.lease?.heartbeats ?? 0)) {
+      lastHeartbeatAt = Date.now();
+    }
+    const next = statusOf(snapshot, backoffStartedAt, lastHeartbeatAt);
     if (JSON.stringify(next) === JSON.stringify(status)) return;
     const stateChanged = next.state !== status.state || next.reconnecting !== status.reconnecting;
     status = next;
-    if (stateChanged) logger?.info(describeStatus(next));
+    if (stateChanged && next.state === "refused") logger?.error(describeStatus(next));
+    else if (stateChanged) logger?.info(describeStatus(next));
     for (const listener of listeners) listener(next);
   };
   // An actor error with no subscriber would be rethrown and kill the host process.

@@ -1,6 +1,6 @@
 import type { SnapshotFrom } from "xstate";
 import type { FailureKind, GatewayFailure } from "../../machines/failure.js";
-import type { DeviceSummary, GatewayMachine } from "../../machines/gateway.machine.js";
+import type { DeviceSummary, GatewayMachine, SessionEnd } from "../../machines/gateway.machine.js";
 
 /** The top-level states of the gateway statechart. */
 export type GatewayState =
@@ -15,9 +15,43 @@ export type GatewayState =
   | "stopped"
   | "refused";
 
+/**
+ * What the gateway is doing, in a user's words:
+ * - `starting`: fetching the device's info;
+ * - `dormant`: on demand, holding a lease on the platform's watch stream, waiting for a viewer;
+ * - `waking`: joining the room (on demand: because a viewer asked);
+ * - `serving`: in the room;
+ * - `retrying`: waiting before the next attempt, or tearing a session down;
+ * - `stopped`; `refused`: the platform refused the device token (on demand, this ends the gateway).
+ */
+export type GatewayPhase =
+  | "starting"
+  | "dormant"
+  | "waking"
+  | "serving"
+  | "retrying"
+  | "stopped"
+  | "refused";
+
+/** The watch lease's health (on demand). */
+export interface LeaseHealth {
+  held: boolean;
+  /** Heartbeats the platform accepted since the gateway started. */
+  heartbeats: number;
+  /** Heartbeats that failed in a row. */
+  misses: number;
+  /** When the last heartbeat was accepted (epoch ms). */
+  lastHeartbeatAt?: number;
+}
+
 /** A snapshot of the gateway, for apps and dashboards. Holds no secret. */
 export interface GatewayStatus {
   state: GatewayState;
+  phase: GatewayPhase;
+  /** On demand: the watch lease. */
+  lease?: LeaseHealth;
+  /** Why the last session ended: no viewer left (`idle`), the room went away, or a failure. */
+  lastSessionEnd?: SessionEnd;
   /** Running, while rtc-node resumes a lost connection on its own. */
   reconnecting: boolean;
   /** Consecutive failed attempts (reset after a session stays up long enough). */
@@ -41,14 +75,45 @@ export interface GatewayStatus {
 
 export type GatewaySnapshot = SnapshotFrom<GatewayMachine>;
 
-/** Reads the status out of a snapshot; `backoffStartedAt` dates the planned retry. */
-export function statusOf(snapshot: GatewaySnapshot, backoffStartedAt?: number): GatewayStatus {
+const PHASES: Record<GatewayState, GatewayPhase> = {
+  idle: "starting",
+  authenticating: "starting",
+  watching: "dormant",
+  connecting: "waking",
+  running: "serving",
+  disconnected: "retrying",
+  backoff: "retrying",
+  stopping: "stopped",
+  stopped: "stopped",
+  refused: "refused",
+};
+
+/**
+ * Reads the status out of a snapshot; `backoffStartedAt` dates the planned retry and
+ * `lastHeartbeatAt` the last accepted heartbeat.
+ */
+export function statusOf(
+  snapshot: GatewaySnapshot,
+  backoffStartedAt?: number,
+  lastHeartbeatAt?: number,
+): GatewayStatus {
   const { context } = snapshot;
   const state = (
     typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value)[0]
   ) as GatewayState;
+  const { watch } = context;
   return {
     state,
+    phase: PHASES[state],
+    ...(watch.heartbeatIntervalMs > 0 && {
+      lease: {
+        held: watch.lease === "held",
+        heartbeats: watch.heartbeats,
+        misses: watch.misses,
+        ...(lastHeartbeatAt !== undefined && { lastHeartbeatAt }),
+      },
+    }),
+    ...(context.lastSessionEnd && { lastSessionEnd: context.lastSessionEnd }),
     reconnecting: snapshot.matches({ running: "reconnecting" }),
     attempt: context.attempt,
     ...(context.lastError && { lastError: describeFailure(context.lastError) }),
@@ -85,6 +150,12 @@ export function describeStatus(status: GatewayStatus): string {
         : `running as ${status.identity ?? "?"} with ${status.participants.length} participant(s)`;
     case "disconnected":
       return `disconnected${error}`;
+    case "watching":
+      return status.lease?.held
+        ? "dormant: waiting on the platform's watch stream for a viewer"
+        : `dormant: opening the platform's watch stream${error}`;
+    case "refused":
+      return `refused: the platform refused the device token${error}`;
     default:
       return status.state;
   }

@@ -58,7 +58,7 @@ export class FakeGatewayIo {
         sendHeartbeat: this.promise<void>("sendHeartbeat"),
         roomEvents: this.callback("roomEvents"),
         sender: this.callback("sender"),
-        watch: this.callback("watch"),
+        watch: this.callback<{ remoteAccessSessionId?: string }>("watch"),
         // Each viewer is welcomed at once: the participant machine has its own model test.
         participant: participantMachine.provide({
           actors: { serve: this.callback<ParticipantInput>("serve", "WELCOMED") },
