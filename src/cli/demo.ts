@@ -1,5 +1,6 @@
 import schemas from "@foxglove/schemas/jsonschema.js";
 import type { Context } from "../context/index.js";
+import { DEMO_EVENTS_TOPIC, type DemoFeatures } from "./demo-features.js";
 
 const encoder = new TextEncoder();
 
@@ -18,10 +19,12 @@ const DEMO_STATUS_SCHEMA = {
 const INFO = 2;
 
 /**
- * Publishes something to look at: `/demo/status` (JSON with a JSON Schema, 10 Hz) and `/demo/log`
- * (`foxglove.Log`, 1 Hz). Returns the function that stops it and closes the channels.
+ * Publishes something to look at: `/demo/status` (JSON with a JSON Schema, 10 Hz, or the rate the
+ * `/demo/rate_hz` parameter says) and `/demo/log` (`foxglove.Log`, 1 Hz); with protocol 2.2 also
+ * `/demo/events`, a Reliable channel (one event every 5 s). Returns the function that stops it
+ * and closes the channels.
  */
-export function startDemo(context: Context): () => void {
+export function startDemo(context: Context, features?: DemoFeatures): () => void {
   const status = context.createChannel({
     topic: "/demo/status",
     messageEncoding: "json",
@@ -40,26 +43,38 @@ export function startDemo(context: Context): () => void {
       data: encoder.encode(JSON.stringify(schemas.Log)),
     },
   });
+  const events = features
+    ? context.createChannel({ topic: DEMO_EVENTS_TOPIC, messageEncoding: "json" })
+    : undefined;
   let counter = 0;
+  let sinceStatus = 0;
+  // Ticks at 50 Hz; the status goes out at the rate the parameter asks for.
   const timer = setInterval(() => {
     counter++;
-    const t = counter / 10;
-    status.log({ counter, sin: Math.sin(t), cos: Math.cos(t) });
-    if (counter % 10 === 0) {
+    sinceStatus += 20;
+    const rate = features?.rateHz ?? 10;
+    if (sinceStatus >= 1000 / rate) {
+      sinceStatus = 0;
+      const t = counter / 50;
+      status.log({ counter, sin: Math.sin(t), cos: Math.cos(t) });
+    }
+    if (counter % 250 === 0) events?.log({ event: "heartbeat", counter });
+    if (counter % 50 === 0) {
       const now = Date.now();
       log.log({
         timestamp: { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 },
         level: INFO,
-        message: `demo running for ${counter / 10} s`,
+        message: `demo running for ${counter / 50} s`,
         name: "foxglove-gateway demo",
         file: "demo.ts",
         line: 1,
       });
     }
-  }, 100);
+  }, 20);
   return () => {
     clearInterval(timer);
     status.close();
     log.close();
+    events?.close();
   };
 }

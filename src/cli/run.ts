@@ -2,6 +2,7 @@
 // without one it starts a local stack (livekit-server + dev API) and connects to that.
 import { parseArgs } from "node:util";
 import { createConsola, LogLevels, type LogType } from "consola";
+import type { InspectionEvent } from "xstate";
 import type { Dashboard } from "../dashboard/index.js";
 import { type LocalStack, startLocalStack } from "../dev/local-stack.js";
 import {
@@ -12,6 +13,7 @@ import {
   startGateway,
 } from "../index.js";
 import { startDemo } from "./demo.js";
+import { DemoFeatures } from "./demo-features.js";
 
 const LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
 const DEFAULT_DASHBOARD_PORT = 8090;
@@ -25,6 +27,12 @@ Options:
                       livekit-server and Foxglove dev API are started and used instead.
   --api-url <url>     Foxglove API URL (default: FOXGLOVE_API_URL, then https://api.foxglove.dev)
   --name <name>       name shown to viewers (default: the device's name)
+  --protocol <2.2|0.20>
+                      protocol spoken to viewers (default: 2.2, today's Foxglove app)
+  --connection <on-demand|always>
+                      on-demand (default with 2.2): dormant until the platform wakes the device
+                      for a viewer; always: in the room all the time (the only mode of 0.20)
+  --inspect stately   also show the statechart in the Stately inspector (prints its URL)
   --log-level <level> ${LEVELS.join(", ")} (default: info)
   --json              one JSON object per line on stdout for each status change
                       ("state" is "running" once the gateway serves); logs go to stderr
@@ -42,6 +50,9 @@ async function main(): Promise<number> {
       token: { type: "string" },
       "api-url": { type: "string" },
       name: { type: "string" },
+      protocol: { type: "string", default: "2.2" },
+      connection: { type: "string" },
+      inspect: { type: "string" },
       "log-level": { type: "string", default: "info" },
       json: { type: "boolean", default: false },
       "dashboard-port": { type: "string", default: String(DEFAULT_DASHBOARD_PORT) },
@@ -59,6 +70,17 @@ async function main(): Promise<number> {
     throw new GatewayConfigError(
       `--log-level must be one of ${LEVELS.join(", ")}, not "${level}".`,
     );
+  }
+  const protocol = values.protocol;
+  if (protocol !== "2.2" && protocol !== "0.20") {
+    throw new GatewayConfigError(`--protocol must be 2.2 or 0.20, not "${protocol}".`);
+  }
+  const connection = values.connection ?? (protocol === "2.2" ? "on-demand" : "always");
+  if (connection !== "on-demand" && connection !== "always") {
+    throw new GatewayConfigError(`--connection must be on-demand or always, not "${connection}".`);
+  }
+  if (values.inspect !== undefined && values.inspect !== "stately") {
+    throw new GatewayConfigError(`--inspect takes "stately", not "${values.inspect}".`);
   }
   const dashboardPort = Number(values["dashboard-port"]);
   if (!/^\d+$/.test(values["dashboard-port"]) || dashboardPort > 65535) {
@@ -104,18 +126,43 @@ async function main(): Promise<number> {
       stack = await startLocalStack({ onProgress: (line) => log.info(line) });
       teardown.push(() => stack?.stop());
     }
+    // The demo's services, parameters and Reliable channel exist in protocol 2.2 only.
+    const demoFeatures = protocol === "2.2" && !values["no-demo"] ? new DemoFeatures() : undefined;
+    const inspectors = dashboard ? [dashboard.inspect] : [];
+    if (values.inspect === "stately") {
+      const { createStatelyInspector, startStatelyBridge } = await import("../inspection/index.js");
+      const bridge = await startStatelyBridge();
+      const stately = createStatelyInspector({
+        url: bridge.socketUrl,
+        secrets: token ? [token] : [],
+      });
+      teardown.push(
+        () => bridge.close(),
+        () => stately.stop(),
+      );
+      inspectors.push((event) => stately.inspect.next?.(event));
+      log.info(`Stately inspector at ${bridge.pageUrl} (it embeds https://stately.ai/inspect)`);
+    }
     const gateway = startGateway({
       deviceToken: stack?.deviceToken ?? token,
       apiUrl: stack?.api.url ?? values["api-url"],
       name: values.name,
+      protocol,
+      connection,
       logger: log,
-      ...(dashboard && { inspect: dashboard.inspect }),
+      ...(inspectors.length > 0 && {
+        inspect: (event: InspectionEvent) => {
+          for (const inspect of inspectors) inspect(event);
+        },
+      }),
+      ...demoFeatures?.options,
     });
+    demoFeatures?.attach(gateway);
     teardown.push(() => gateway.stop());
     dashboard?.attach(gateway, stack);
     if (values.json)
       gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
-    if (!values["no-demo"]) teardown.push(startDemo(defaultContext()));
+    if (!values["no-demo"]) teardown.push(startDemo(defaultContext(), demoFeatures));
 
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
@@ -132,6 +179,7 @@ function jsonStatus(status: GatewayStatus) {
   return {
     time: new Date().toISOString(),
     state: status.state,
+    phase: status.phase,
     reconnecting: status.reconnecting,
     attempt: status.attempt,
     participants: status.participants,
@@ -141,6 +189,9 @@ function jsonStatus(status: GatewayStatus) {
     ...(status.nextRetryAt !== undefined && {
       nextRetryAt: new Date(status.nextRetryAt).toISOString(),
     }),
+    ...(status.lease && { lease: status.lease }),
+    ...(status.lastSessionEnd && { lastSessionEnd: status.lastSessionEnd }),
+    ...(status.viewers.length > 0 && { viewers: status.viewers }),
     ...(status.lastError && { lastError: status.lastError }),
   };
 }

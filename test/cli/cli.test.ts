@@ -4,6 +4,7 @@ import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { DEV_DEVICE_TOKEN, startDevApi } from "../../src/dev/dev-api.js";
 import type { ServerMessage } from "../../src/protocol/index.js";
 import { runCli } from "../support/cli.js";
+import { ControlViewer } from "../support/control-viewer.js";
 import { startLivekitServer } from "../support/livekit.js";
 import { disposeRtcAfterAll } from "../support/rtc.js";
 import { TestViewer } from "../support/viewer.js";
@@ -25,16 +26,21 @@ describe("foxglove-gateway CLI", () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it("--json prints one status object per line on stdout, and the demo channels reach a viewer", async () => {
+  it("--json prints one status object per line on stdout, and the demo reaches a 2.2 viewer", async () => {
     const seen: ServerMessage[] = [];
     const { code, stdout, output } = await cli(["--json"], /"state":"running"/, async (text) => {
       const url = /ready at (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] as string;
-      const viewer = await TestViewer.join(url, "device-dev_testdevice", "cli-viewer");
+      const viewer = await ControlViewer.join(url, "device-dev_testdevice", "cli-viewer");
       const advertise = await viewer.nextControl((m) => m.op === "advertise");
       const channels = advertise.op === "advertise" ? advertise.channels : [];
       const status = channels.find((c) => c.topic === "/demo/status");
-      await viewer.subscribe(status?.id ?? 0);
-      await viewer.dataMessages(status?.id ?? 0, 1);
+      const events = channels.find((c) => c.topic === "/demo/events");
+      await viewer.subscribe(status?.id ?? 0, events?.id ?? 0);
+      // A Lossy message on its data track, and a Reliable one on the control stream.
+      await viewer.until(() => viewer.trackData.get(status?.id ?? 0)?.[0], 15_000, "a status");
+      await viewer.until(() => viewer.reliable(events?.id ?? 0)[0], 15_000, "an event");
+      await viewer.send({ op: "getParameters", parameterNames: ["/demo/rate_hz"], id: "p" });
+      await viewer.nextControl((m) => m.op === "parameterValues");
       seen.push(...viewer.control);
       await viewer.leave();
     });
@@ -52,9 +58,57 @@ describe("foxglove-gateway CLI", () => {
     ).toEqual([
       ["/demo/status", "demo.Status"],
       ["/demo/log", "foxglove.Log"],
+      ["/demo/events", ""],
     ]);
+    const services = seen.find((m) => m.op === "advertiseServices");
+    expect(services?.op === "advertiseServices" && services.services.map((s) => s.name)).toEqual([
+      "/demo/add",
+    ]);
+    expect(seen.find((m) => m.op === "parameterValues")).toMatchObject({
+      parameters: [{ name: "/demo/rate_hz", type: "float64" }],
+      id: "p",
+    });
     expect(code).toBe(0);
   }, 60_000);
+
+  it("--protocol 0.20 speaks the 0.20 protocol to a 0.20 viewer", async () => {
+    const seen: ServerMessage[] = [];
+    const { code } = await cli(
+      ["--protocol", "0.20", "--no-dashboard"],
+      /running as dev_testdevice/,
+      async (text) => {
+        const url = /ready at (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] as string;
+        const viewer = await TestViewer.join(url, "device-dev_testdevice", "old-viewer");
+        const advertise = await viewer.nextControl((m) => m.op === "advertise");
+        const channels = advertise.op === "advertise" ? advertise.channels : [];
+        const status = channels.find((c) => c.topic === "/demo/status");
+        await viewer.subscribe(status?.id ?? 0);
+        await viewer.dataMessages(status?.id ?? 0, 1);
+        seen.push(...viewer.control);
+        await viewer.leave();
+      },
+    );
+    expect(seen[0]).toMatchObject({
+      op: "serverInfo",
+      metadata: { "fg-library": "foxglove-sdk-typescript/v0.1.0" },
+    });
+    expect(seen.some((m) => m.op === "advertiseServices")).toBe(false);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("refuses a bad --protocol, --connection or --inspect, naming the fix", async () => {
+    const protocol = await cli(["--protocol", "3"]);
+    expect(protocol.output).toContain('--protocol must be 2.2 or 0.20, not "3".');
+    expect(protocol.code).toBe(1);
+    const connection = await cli(["--connection", "sometimes"]);
+    expect(connection.output).toContain(
+      '--connection must be on-demand or always, not "sometimes".',
+    );
+    const mixed = await cli(["--protocol", "0.20", "--connection", "on-demand"]);
+    expect(mixed.output).toContain('connection: "on-demand" needs protocol 2.2');
+    const inspect = await cli(["--inspect", "chrome"]);
+    expect(inspect.output).toContain('--inspect takes "stately", not "chrome".');
+  });
 
   it("with --token, connects to the API it is given instead of starting the local stack", async () => {
     const livekit = await startLivekitServer();
