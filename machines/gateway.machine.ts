@@ -138,6 +138,17 @@ export const gatewayMachine = gatewaySetup.createMachine({
       },
     },
 
+    // A watch that was working dropped: resume it after a short pause, spread across a fleet.
+    resuming: {
+      entry: "planResume",
+      after: {
+        retryDelay: "watching",
+      },
+      on: {
+        RETRY_NOW: "watching",
+      },
+    },
+
     backoff: {
       entry: "planRetry",
       after: {

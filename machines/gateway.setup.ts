@@ -2,7 +2,7 @@ import { type ActorRefFrom, assign, enqueueActions, setup } from "xstate";
 import { clearsCredentials, type GatewayFailure, toFailure } from "./failure.js";
 import { callbackNotProvided, promiseNotProvided } from "./not-provided.js";
 import { participantMachine } from "./participant.machine.js";
-import { type RetryPolicy, retryDelayMs } from "./retry-policy.js";
+import { type RetryPolicy, resumeDelayMs, retryDelayMs } from "./retry-policy.js";
 
 /** The device as the Foxglove API describes it (fetched once per gateway). */
 export interface DeviceSummary {
@@ -194,7 +194,7 @@ export const gatewaySetup = setup({
     markWatchEstablished: assign({
       watch: ({ context }): WatchState => ({ ...context.watch, established: true }),
     }),
-    markWatchOpening: assign({
+    markWatchClosed: assign({
       watch: ({ context }): WatchState => ({ ...context.watch, established: false }),
     }),
     recordHeartbeat: assign({
@@ -217,6 +217,8 @@ export const gatewaySetup = setup({
       const delay = retryDelayMs(context.retryPolicy, attempt, context.lastError?.retryAfterMs);
       return { attempt, retryDelayMs: delay };
     }),
+    /** A short, spread-out pause before a dropped watch is resumed (no attempt is counted). */
+    planResume: assign({ retryDelayMs: ({ context }) => resumeDelayMs(context.retryPolicy) }),
     resetAttempts: assign({ attempt: 0 }),
     welcomeParticipants: enqueueActions(({ enqueue }, participants: ParticipantRef[]) => {
       for (const participant of participants) {

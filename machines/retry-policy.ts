@@ -9,8 +9,22 @@
  * server that accepts and then drops connections cannot cause a tight loop.
  */
 export type RetryPolicy =
-  | { kind: "exponential"; initialMs: number; maxMs: number; minUptimeMs: number }
-  | { kind: "fixed"; periodMs: number; minUptimeMs: number };
+  | {
+      kind: "exponential";
+      initialMs: number;
+      maxMs: number;
+      minUptimeMs: number;
+      /**
+       * On demand: a watch that was working and dropped (the platform restarted, say) is resumed
+       * after a uniform delay in [0, resumeSpreadMs], so a fleet does not return in one instant.
+       * Default: 10 s. 0 resumes at once, as upstream does.
+       */
+      resumeSpreadMs?: number;
+    }
+  | { kind: "fixed"; periodMs: number; minUptimeMs: number; resumeSpreadMs?: number };
+
+/** Default spread of resumed watches (see `resumeSpreadMs`). */
+export const DEFAULT_RESUME_SPREAD_MS = 10_000;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   kind: "exponential",
@@ -42,4 +56,13 @@ export function retryDelayMs(
           random() * Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1)),
         );
   return Math.max(planned, retryAfterMs);
+}
+
+/**
+ * The pause before a dropped watch is resumed: uniform in [0, resumeSpreadMs]. The fixed policy
+ * (upstream's schedule) resumes at once unless told otherwise.
+ */
+export function resumeDelayMs(policy: RetryPolicy, random: () => number = Math.random): number {
+  const spread = policy.resumeSpreadMs ?? (policy.kind === "fixed" ? 0 : DEFAULT_RESUME_SPREAD_MS);
+  return Math.floor(random() * spread);
 }

@@ -5,8 +5,8 @@ import { gatewaySetup } from "./gateway.setup.js";
 const watchFailure = ({ event }: { event: { failure: GatewayFailure } }) => event.failure;
 const recordWatchFailure = { type: "recordFailure", params: watchFailure } as const;
 
-/** Reconnect the watch at once: a new stream, resuming the lease if we still hold it. */
-const rewatch = { target: "#gateway.watching", reenter: true } as const;
+/** Resume the watch after a short, spread-out pause: a new stream, with the lease if we hold it. */
+const rewatch = { target: "#gateway.resuming" } as const;
 
 /**
  * The dormant phase of the on-demand connection (spec 11.4): the device holds a lease on the
@@ -18,11 +18,13 @@ const rewatch = { target: "#gateway.watching", reenter: true } as const;
  * - `WATCH.WAKE` leaves for the room with the credentials it carried.
  *
  * Failures: 401 ends the gateway (`refused`); 409 (lease taken) backs off without the lease; a
- * watch that was up for an interval reconnects at once, one that was not backs off; 410 (lease
- * gone) and heartbeats that keep failing reconnect at once.
+ * watch that was up for an interval resumes, one that was not backs off; 410 (lease gone), a
+ * silent or ended stream and heartbeats that keep failing resume too. Upstream resumes at once;
+ * here `resuming` spreads a fleet out first (`resumeSpreadMs` of the retry policy).
  */
 export const watchingState = gatewaySetup.createStateConfig({
-  entry: "markWatchOpening",
+  // The next watch has to prove itself again.
+  exit: "markWatchClosed",
   invoke: {
     id: "watch",
     src: "watch",

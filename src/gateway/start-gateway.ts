@@ -135,7 +135,8 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
   let status = statusOf(actor.getSnapshot());
   const listeners = new Set<(status: GatewayStatus) => void>();
   const onSnapshot = (snapshot: GatewaySnapshot) => {
-    if (snapshot.matches("backoff") && status.state !== "backoff") backoffStartedAt = Date.now();
+    const waiting = snapshot.matches("backoff") || snapshot.matches("resuming");
+    if (waiting && status.state !== (snapshot.value as string)) backoffStartedAt = Date.now();
     if (snapshot.context.watch.heartbeats > (status.lease?.heartbeats ?? 0)) {
       lastHeartbeatAt = Date.now();
     }

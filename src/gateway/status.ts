@@ -11,6 +11,7 @@ export type GatewayState =
   | "running"
   | "disconnected"
   | "backoff"
+  | "resuming"
   | "stopping"
   | "stopped"
   | "refused";
@@ -83,6 +84,7 @@ const PHASES: Record<GatewayState, GatewayPhase> = {
   running: "serving",
   disconnected: "retrying",
   backoff: "retrying",
+  resuming: "dormant",
   stopping: "stopped",
   stopped: "stopped",
   refused: "refused",
@@ -117,7 +119,7 @@ export function statusOf(
     reconnecting: snapshot.matches({ running: "reconnecting" }),
     attempt: context.attempt,
     ...(context.lastError && { lastError: describeFailure(context.lastError) }),
-    ...(state === "backoff" &&
+    ...((state === "backoff" || state === "resuming") &&
       backoffStartedAt !== undefined && { nextRetryAt: backoffStartedAt + context.retryDelayMs }),
     participants: context.participants.map((p) => p.identity),
     viewers: [],
