@@ -75,8 +75,6 @@ export interface WatchState {
   heartbeats: number;
   /** Heartbeats that failed in a row. */
   misses: number;
-  /** The watch has been up for a heartbeat interval: a failure now is worth an immediate retry. */
-  established: boolean;
 }
 
 /**
@@ -111,7 +109,6 @@ export const NO_WATCH: WatchState = {
   deviceWaitForViewerMs: 0,
   heartbeats: 0,
   misses: 0,
-  established: false,
 };
 
 /** How long a watch may take to answer with `hello` (spec 11.4). */
@@ -191,12 +188,6 @@ export const gatewaySetup = setup({
       // A watch that says hello is a success: the next failure starts a fresh schedule.
       attempt: 0,
     }),
-    markWatchEstablished: assign({
-      watch: ({ context }): WatchState => ({ ...context.watch, established: true }),
-    }),
-    markWatchClosed: assign({
-      watch: ({ context }): WatchState => ({ ...context.watch, established: false }),
-    }),
     recordHeartbeat: assign({
       watch: ({ context }): WatchState => ({
         ...context.watch,
@@ -217,8 +208,12 @@ export const gatewaySetup = setup({
       const delay = retryDelayMs(context.retryPolicy, attempt, context.lastError?.retryAfterMs);
       return { attempt, retryDelayMs: delay };
     }),
-    /** A short, spread-out pause before a dropped watch is resumed (no attempt is counted). */
-    planResume: assign({ retryDelayMs: ({ context }) => resumeDelayMs(context.retryPolicy) }),
+    /** A spread-out pause before the watch is resumed; failures in a row make it grow. */
+    planResume: assign(({ context }) => {
+      const attempt = context.attempt + 1;
+      const delay = resumeDelayMs(context.retryPolicy, attempt, context.lastError?.retryAfterMs);
+      return { attempt, retryDelayMs: delay };
+    }),
     resetAttempts: assign({ attempt: 0 }),
     welcomeParticipants: enqueueActions(({ enqueue }, participants: ParticipantRef[]) => {
       for (const participant of participants) {
@@ -280,7 +275,6 @@ export const gatewaySetup = setup({
     leaseTaken: (_, error: unknown) => statusOf(error) === 409,
     /** The platform no longer knows the lease (410). */
     leaseGone: (_, error: unknown) => statusOf(error) === 410,
-    watchEstablished: ({ context }) => context.watch.established,
     /** This miss makes too many in a row. */
     heartbeatsLapsed: ({ context }) => context.watch.misses + 1 >= MAX_HEARTBEAT_MISSES,
     isNewIdentity: ({ context }, participant: ParticipantRef) =>

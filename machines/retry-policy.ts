@@ -15,16 +15,19 @@ export type RetryPolicy =
       maxMs: number;
       minUptimeMs: number;
       /**
-       * On demand: a watch that was working and dropped (the platform restarted, say) is resumed
-       * after a uniform delay in [0, resumeSpreadMs], so a fleet does not return in one instant.
-       * Default: 10 s. 0 resumes at once, as upstream does.
+       * On demand: a watch that dropped or failed (the platform restarted, say) is resumed after
+       * a uniform delay in [0, resumeSpreadMs], or the exponential delay if longer, so a fleet
+       * does not come back in one instant. Default: 20 s. 0 resumes at once, as upstream does.
        */
       resumeSpreadMs?: number;
     }
   | { kind: "fixed"; periodMs: number; minUptimeMs: number; resumeSpreadMs?: number };
 
-/** Default spread of resumed watches (see `resumeSpreadMs`). */
-export const DEFAULT_RESUME_SPREAD_MS = 10_000;
+/**
+ * Default spread of resumed watches (see `resumeSpreadMs`). A fleet whose watch server restarts
+ * comes back at most about a tenth in any one second (`test/machines/fleet.test.ts`).
+ */
+export const DEFAULT_RESUME_SPREAD_MS = 20_000;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   kind: "exponential",
@@ -59,10 +62,19 @@ export function retryDelayMs(
 }
 
 /**
- * The pause before a dropped watch is resumed: uniform in [0, resumeSpreadMs]. The fixed policy
- * (upstream's schedule) resumes at once unless told otherwise.
+ * The pause before watch number `attempt` is resumed: uniform in [0, resumeSpreadMs], or the
+ * policy's retry delay if that is longer. The fixed policy (upstream's schedule) has no spread
+ * unless told otherwise.
  */
-export function resumeDelayMs(policy: RetryPolicy, random: () => number = Math.random): number {
+export function resumeDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+): number {
   const spread = policy.resumeSpreadMs ?? (policy.kind === "fixed" ? 0 : DEFAULT_RESUME_SPREAD_MS);
-  return Math.floor(random() * spread);
+  return Math.max(
+    Math.floor(random() * spread),
+    retryDelayMs(policy, attempt, retryAfterMs, random),
+  );
 }

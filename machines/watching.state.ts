@@ -5,8 +5,8 @@ import { gatewaySetup } from "./gateway.setup.js";
 const watchFailure = ({ event }: { event: { failure: GatewayFailure } }) => event.failure;
 const recordWatchFailure = { type: "recordFailure", params: watchFailure } as const;
 
-/** Resume the watch after a short, spread-out pause: a new stream, with the lease if we hold it. */
-const rewatch = { target: "#gateway.resuming" } as const;
+/** Resume the watch after a spread-out pause: a new stream, with the lease if we still hold it. */
+const resume = { target: "#gateway.resuming" } as const;
 
 /**
  * The dormant phase of the on-demand connection (spec 11.4): the device holds a lease on the
@@ -17,23 +17,22 @@ const rewatch = { target: "#gateway.resuming" } as const;
  *   when the stream goes silent; `heartbeat` sends one heartbeat per `heartbeatInterval`.
  * - `WATCH.WAKE` leaves for the room with the credentials it carried.
  *
- * Failures: 401 ends the gateway (`refused`); 409 (lease taken) backs off without the lease; a
- * watch that was up for an interval resumes, one that was not backs off; 410 (lease gone), a
- * silent or ended stream and heartbeats that keep failing resume too. Upstream resumes at once;
- * here `resuming` spreads a fleet out first (`resumeSpreadMs` of the retry policy).
+ * Failures: 401 ends the gateway (`refused`). Everything else goes to `resuming`, which waits a
+ * spread-out delay (`resumeSpreadMs` of the retry policy, or the growing retry delay when watches
+ * fail in a row; a server's wait, such as 30 s for a lease taken by another gateway, is a floor)
+ * and watches again; a lease taken (409) or gone (410) is dropped first. Upstream resumes a
+ * working watch at once and backs off a failing one: here a fleet never returns in one instant.
  */
 export const watchingState = gatewaySetup.createStateConfig({
-  // The next watch has to prove itself again.
-  exit: "markWatchClosed",
   invoke: {
     id: "watch",
     src: "watch",
     // The platform's id for our sessions, once it gave one: it resumes them.
     input: ({ context }) => ({ remoteAccessSessionId: context.remoteAccessSessionId }),
-    onError: { target: "#gateway.backoff", actions: recordFailure },
+    onError: { ...resume, actions: recordFailure },
   },
   on: {
-    "WATCH.ENDED": rewatch,
+    "WATCH.ENDED": resume,
     "WATCH.FAILED": [
       {
         guard: { type: "unauthorized", params: watchFailure },
@@ -42,11 +41,10 @@ export const watchingState = gatewaySetup.createStateConfig({
       },
       {
         guard: { type: "leaseTaken", params: watchFailure },
-        target: "#gateway.backoff",
+        ...resume,
         actions: [recordWatchFailure, ...dropLease],
       },
-      { guard: "watchEstablished", ...rewatch, actions: recordWatchFailure },
-      { target: "#gateway.backoff", actions: recordWatchFailure },
+      { ...resume, actions: recordWatchFailure },
     ],
   },
   initial: "awaitingHello",
@@ -54,7 +52,7 @@ export const watchingState = gatewaySetup.createStateConfig({
     awaitingHello: {
       after: {
         helloTimeout: {
-          target: "#gateway.backoff",
+          ...resume,
           actions: {
             type: "recordFailure",
             params: { kind: "api", message: "the watch stream sent no hello in time" },
@@ -89,7 +87,7 @@ export const watchingState = gatewaySetup.createStateConfig({
             listening: {
               after: {
                 readTimeout: {
-                  ...rewatch,
+                  ...resume,
                   actions: {
                     type: "recordFailure",
                     params: { kind: "api", message: "the watch stream went silent" },
@@ -107,7 +105,6 @@ export const watchingState = gatewaySetup.createStateConfig({
               after: { heartbeatInterval: "beating" },
             },
             beating: {
-              entry: "markWatchEstablished",
               invoke: {
                 id: "sendHeartbeat",
                 src: "sendHeartbeat",
@@ -116,17 +113,17 @@ export const watchingState = gatewaySetup.createStateConfig({
                   refuseToken,
                   {
                     guard: { type: "leaseTaken", params: failureOf },
-                    target: "#gateway.backoff",
+                    ...resume,
                     actions: [recordFailure, ...dropLease],
                   },
                   {
                     guard: { type: "leaseGone", params: failureOf },
-                    ...rewatch,
+                    ...resume,
                     actions: [recordFailure, ...dropLease],
                   },
                   {
                     guard: "heartbeatsLapsed",
-                    ...rewatch,
+                    ...resume,
                     actions: [recordFailure, "recordHeartbeatMiss"],
                   },
                   { target: "waiting", actions: [recordFailure, "recordHeartbeatMiss"] },

@@ -115,7 +115,6 @@ function modelContext({ context }: AnyMachineSnapshot) {
     credentials: context.credentials,
     participants: context.participants,
     lastError: context.lastError?.kind,
-    established: context.watch.established,
     misses: context.watch.misses,
   };
 }
