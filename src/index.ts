@@ -7,10 +7,12 @@
  */
 export type { FailureKind, GatewayFailure } from "../machines/failure.js";
 export {
+  type ConnectionMode,
   type GatewayContext,
   type GatewayEvent,
   gatewayMachine,
   type ParticipantRef,
+  type SessionEnd,
 } from "../machines/gateway.machine.js";
 export { participantMachine } from "../machines/participant.machine.js";
 export {
@@ -22,10 +24,15 @@ export {
 export * from "./context/index.js";
 export * from "./gateway/index.js";
 export {
+  createStatelyInspector,
   type InspectionFeed,
   type InspectionFeedOptions,
   type InspectionRecord,
+  type StatelyBridge,
+  type StatelyInspector,
+  type StatelyInspectorOptions,
   startInspectionFeed,
+  startStatelyBridge,
 } from "./inspection/index.js";
 export { disposeLivekit } from "./livekit/index.js";
 export {
