@@ -164,10 +164,16 @@ async function main(): Promise<number> {
       gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
     if (!values["no-demo"]) teardown.push(startDemo(defaultContext(), demoFeatures));
 
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
+    const interrupted = new Promise<"interrupted">((resolve) => {
+      process.once("SIGINT", () => resolve("interrupted"));
+      process.once("SIGTERM", () => resolve("interrupted"));
     });
+    const outcome = await Promise.race([interrupted, gateway.ended]);
+    if (outcome === "refused") {
+      throw new GatewayConfigError(
+        "The Foxglove platform refused the device token: check --token (or FOXGLOVE_DEVICE_TOKEN).",
+      );
+    }
   } finally {
     await stopAll();
   }

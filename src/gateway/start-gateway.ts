@@ -32,6 +32,12 @@ export interface Gateway {
   /** Stops the gateway: idempotent, resolves once the room is closed (bounded by 5 s). */
   stop(): Promise<void>;
   /**
+   * Settles when the gateway has ended, with how: `"stopped"` after `stop()`, `"refused"` when the
+   * platform refused the device token (on demand: retrying cannot help, so the gateway ends), or
+   * `"failed"` after an internal failure (logged).
+   */
+  readonly ended: Promise<"stopped" | "refused" | "failed">;
+  /**
    * Protocol 2.2: adds services and advertises them to the viewers present and to come.
    *
    * @throws Error when a name is taken
@@ -149,21 +155,23 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     for (const listener of listeners) listener(next);
   };
   // An actor error with no subscriber would be rethrown and kill the host process.
-  const stopped = new Promise<void>((resolve) => {
+  const ended = new Promise<"stopped" | "refused" | "failed">((resolve) => {
     actor.subscribe({
       next: onSnapshot,
       error: (error) => {
         logger?.error(`gateway stopped by an internal failure: ${String(error)}`);
-        resolve();
+        resolve("failed");
       },
-      complete: () => resolve(),
+      complete: () => resolve(actor.getSnapshot().matches("refused") ? "refused" : "stopped"),
     });
   });
+  const stopped = ended.then(() => {});
   actor.start();
   actor.send({ type: "START" });
 
   return {
     actor,
+    ended,
     get status() {
       return {
         ...status,
