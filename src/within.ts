@@ -1,11 +1,12 @@
-/** Waits for `promise` or `ms`, whichever comes first; never rejects. */
+/** Waits for `promise` or `ms`, whichever comes first; never rejects (nor leaves a rejection). */
 export function within(promise: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    void promise.finally(() => {
+    const done = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    promise.then(done, done);
   });
 }
 
