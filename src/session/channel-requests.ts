@@ -18,9 +18,8 @@ export interface ChannelRequestResult {
 
 export interface ChannelRequestsOptions {
   clientPublish: boolean;
-  /** The channels advertised now. */
-  advertised: () => Iterable<ChannelDescriptor>;
-  isAdvertised: (channelId: number) => boolean;
+  /** The channels advertised now, by id (the session's own map, read as it changes). */
+  advertised: ReadonlyMap<number, { channel: ChannelDescriptor }>;
   /** The session's connection to the context, once it has one. */
   connection: () => SinkConnection | undefined;
   listener?: GatewayListener;
@@ -57,7 +56,7 @@ export class ChannelRequests {
       case "subscribe": {
         const before = new Set(this.subscribedChannels(identity));
         const outcome = this.subscriptions.subscribe(identity, message.channels, (id) =>
-          this.#options.isAdvertised(id),
+          this.#options.advertised.has(id),
         );
         this.#options.connection()?.subscribe(outcome.first);
         for (const id of outcome.unsupportedVideo) {
@@ -114,7 +113,7 @@ export class ChannelRequests {
   /** Our channels the viewer is subscribed to, in advertisement order. */
   subscribedChannels(identity: string): ChannelDescriptor[] {
     const channels: ChannelDescriptor[] = [];
-    for (const channel of this.#options.advertised()) {
+    for (const { channel } of this.#options.advertised.values()) {
       if (this.subscriptions.anySubscribers(channel.id).includes(identity)) channels.push(channel);
     }
     return channels;

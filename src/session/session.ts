@@ -92,8 +92,7 @@ export class RemoteAccessSession implements Sink {
     this.#options = options;
     this.#requests = new ChannelRequests({
       clientPublish: options.clientPublish,
-      advertised: () => [...this.#channels.values()].map(({ channel }) => channel),
-      isAdvertised: (id) => this.#channels.has(id),
+      advertised: this.#channels,
       connection: () => this.#connection,
       listener: options.listener,
       log: options.log,

@@ -1,16 +1,12 @@
-import type { ByteStreamSink, JoinedRoom, RemoteDataTrack } from "../../src/livekit/index.js";
+import type { ByteStreamSink, RemoteDataTrack } from "../../src/livekit/index.js";
 import { joinRoom } from "../../src/livekit/index.js";
 import {
-  type ClientMessage,
   decodeDataTrackFrame,
-  encodeClientBinaryFrame,
-  encodeClientJsonFrame,
   readServerMessages,
-  type ServerMessage,
   type ServerMessageData,
 } from "../../src/protocol/index.js";
+import { RoomViewer } from "./room-viewer.js";
 import { mintToken } from "./rtc.js";
-import { Waiters } from "./waiters.js";
 
 const CONTROL_TOPIC = "control";
 
@@ -33,25 +29,17 @@ export interface ControlViewerOptions {
  * `protocolVersion` attribute, reads its `control` stream, sends on one persistent `control`
  * stream, and reads Lossy channels from their `data-ch-<id>` data tracks.
  */
-export class ControlViewer {
-  /** Everything received on control streams, in order (Reliable `messageData` included). */
-  readonly control: ServerMessage[] = [];
+export class ControlViewer extends RoomViewer {
   /** Messages received on each channel's data track. */
   readonly trackData = new Map<number, TrackMessage[]>();
   /** Control streams received, and how each ended (`open` while it runs). */
   readonly streams: Array<{ ending: string }> = [];
   /** Data tracks seen, by name. */
   readonly tracks = new Map<string, RemoteDataTrack>();
-  readonly #waiters = new Waiters();
   #wanted = new Set<number>();
   #reading = new Set<string>();
   #outgoing?: Promise<ByteStreamSink>;
   #sending: Promise<void> = Promise.resolve();
-
-  private constructor(
-    readonly room: JoinedRoom,
-    readonly gateway: string,
-  ) {}
 
   static async join(
     url: string,
@@ -66,24 +54,10 @@ export class ControlViewer {
     room.onByteStream(CONTROL_TOPIC, (reader) => void viewer.#readControl(reader));
     room.onDataTrack((track) => {
       viewer.tracks.set(track.name, track);
-      viewer.#waiters.wake();
+      viewer.waiters.wake();
       viewer.#readTrack(track);
     });
     return viewer;
-  }
-
-  get identity(): string {
-    return this.room.identity;
-  }
-
-  /** Resolves with the first control message (already received or future) that matches. */
-  nextControl<T extends ServerMessage>(
-    match: (m: ServerMessage) => m is T,
-    timeoutMs?: number,
-  ): Promise<T>;
-  nextControl(match: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
-  nextControl(match: (m: ServerMessage) => boolean, timeoutMs = 15_000): Promise<ServerMessage> {
-    return this.until(() => this.control.find(match), timeoutMs, "a control message");
   }
 
   /** The Reliable `messageData` received for a channel. */
@@ -93,12 +67,7 @@ export class ControlViewer {
     );
   }
 
-  /** Sends messages on the viewer's one persistent control stream, in order. */
-  send(...messages: ClientMessage[]): Promise<void> {
-    return this.sendRaw(messages.map(encodeClientMessage));
-  }
-
-  /** Writes raw bytes on the persistent control stream (for malformed input). */
+  /** Writes on the viewer's one persistent control stream, in order. */
   sendRaw(chunks: Uint8Array[]): Promise<void> {
     this.#outgoing ??= this.room.openByteStream(CONTROL_TOPIC, [this.gateway]);
     const outgoing = this.#outgoing;
@@ -109,33 +78,11 @@ export class ControlViewer {
     return this.#sending;
   }
 
-  /** Subscribes to channels; Lossy ones are read from their data tracks. */
-  async subscribe(...channelIds: number[]): Promise<void> {
-    for (const id of channelIds) {
-      this.#wanted.add(id);
-      const track = this.tracks.get(`data-ch-${id}`);
-      if (track) this.#readTrack(track);
-    }
-    await this.send({
-      op: "subscribe",
-      channels: channelIds.map((id) => ({ id, requestVideoTrack: false })),
-    });
-  }
-
-  async unsubscribe(...channelIds: number[]): Promise<void> {
-    await this.send({ op: "unsubscribe", channelIds });
-  }
-
-  async leave(): Promise<void> {
-    await this.room.disconnect();
-  }
-
-  /** Re-checks `read` whenever something arrives (and every 250 ms) until it returns a value. */
-  async until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return this.#waiters.until(read, timeoutMs, () => {
-      const ops = JSON.stringify(this.control.map((m) => m.op));
-      return `${this.identity} timed out waiting for ${what}; control: ${ops}`;
-    });
+  /** Lossy channels are read from their data tracks. */
+  protected listenFor(channelId: number): void {
+    this.#wanted.add(channelId);
+    const track = this.tracks.get(`data-ch-${channelId}`);
+    if (track) this.#readTrack(track);
   }
 
   async #readControl(reader: AsyncIterable<Uint8Array>): Promise<void> {
@@ -144,7 +91,7 @@ export class ControlViewer {
     for await (const event of readServerMessages(reader)) {
       if (event.kind === "message") this.control.push(event.message);
       else if (event.kind !== "skip") stream.ending = event.kind;
-      this.#waiters.wake();
+      this.waiters.wake();
     }
   }
 
@@ -163,21 +110,8 @@ export class ControlViewer {
           payload: decoded.value.payload.slice(),
         });
         this.trackData.set(id, messages);
-        this.#waiters.wake();
+        this.waiters.wake();
       }
     })().catch(() => {});
-  }
-}
-
-function encodeClientMessage(message: ClientMessage): Uint8Array {
-  switch (message.op) {
-    case "messageData":
-    case "serviceCallRequest":
-    case "playbackControlRequest":
-    case "ping":
-    case "pingAck":
-      return encodeClientBinaryFrame(message);
-    default:
-      return encodeClientJsonFrame(message);
   }
 }

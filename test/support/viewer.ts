@@ -1,14 +1,7 @@
-import { type JoinedRoom, joinRoom } from "../../src/livekit/index.js";
-import {
-  type ClientMessage,
-  encodeClientBinaryFrame,
-  encodeClientJsonFrame,
-  readServerMessages,
-  type ServerMessage,
-  type ServerMessageData,
-} from "../../src/protocol/index.js";
+import { joinRoom } from "../../src/livekit/index.js";
+import { readServerMessages, type ServerMessageData } from "../../src/protocol/index.js";
+import { RoomViewer } from "./room-viewer.js";
 import { mintToken } from "./rtc.js";
-import { Waiters } from "./waiters.js";
 
 const CONTROL_TOPIC = "ws-protocol";
 
@@ -24,18 +17,11 @@ export interface DataStream {
  * reads the gateway's control stream, sends each message on a stream of its own, and reads
  * `ch-<id>` data streams for the channels it subscribes to.
  */
-export class TestViewer {
-  readonly control: ServerMessage[] = [];
+export class TestViewer extends RoomViewer {
   readonly data = new Map<number, DataStream[]>();
   /** How each incoming stream ended (`end`, `truncated`, `stop`), by topic. */
   readonly endings: Array<{ topic: string; kind: string }> = [];
-  readonly #waiters = new Waiters();
   #dataTopics = new Set<number>();
-
-  private constructor(
-    readonly room: JoinedRoom,
-    readonly gateway: string,
-  ) {}
 
   /** Joins the room and starts listening for the gateway's control stream. */
   static async join(
@@ -48,26 +34,6 @@ export class TestViewer {
     const viewer = new TestViewer(room, gateway);
     room.onByteStream(CONTROL_TOPIC, (reader) => void viewer.#read(CONTROL_TOPIC, reader));
     return viewer;
-  }
-
-  get identity(): string {
-    return this.room.identity;
-  }
-
-  /** Resolves with the first control message (already received or future) that matches. */
-  async nextControl<T extends ServerMessage>(
-    match: (m: ServerMessage) => m is T,
-    timeoutMs?: number,
-  ): Promise<T>;
-  async nextControl(
-    match: (m: ServerMessage) => boolean,
-    timeoutMs?: number,
-  ): Promise<ServerMessage>;
-  async nextControl(
-    match: (m: ServerMessage) => boolean,
-    timeoutMs = 10_000,
-  ): Promise<ServerMessage> {
-    return this.until(() => this.control.find(match), timeoutMs, "control message");
   }
 
   /** Resolves once `count` data messages arrived on a channel, across all its streams. */
@@ -86,48 +52,14 @@ export class TestViewer {
     );
   }
 
-  /** Sends one client message on a new stream, as the reference viewer does. */
-  async send(message: ClientMessage): Promise<void> {
-    const frame =
-      "op" in message && isBinary(message)
-        ? encodeClientBinaryFrame(message as never)
-        : encodeClientJsonFrame(message as never);
-    await this.sendRaw([frame]);
-  }
-
-  /** Writes raw chunks on a new control stream to the gateway: for malformed input. */
+  /** Writes on a new control stream, as the reference viewer sends each message. */
   async sendRaw(chunks: Uint8Array[]): Promise<void> {
     const stream = await this.room.openByteStream(CONTROL_TOPIC, [this.gateway]);
     for (const chunk of chunks) await stream.write(chunk);
     await stream.close();
   }
 
-  async subscribe(...channelIds: number[]): Promise<void> {
-    for (const id of channelIds) this.#listenForData(id);
-    await this.send({
-      op: "subscribe",
-      channels: channelIds.map((id) => ({ id, requestVideoTrack: false })),
-    });
-  }
-
-  async unsubscribe(...channelIds: number[]): Promise<void> {
-    await this.send({ op: "unsubscribe", channelIds });
-  }
-
-  async leave(): Promise<void> {
-    await this.room.disconnect();
-  }
-
-  /** Re-checks `read` whenever something arrives (and every 250 ms) until it returns a value. */
-  async until<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return this.#waiters.until(
-      read,
-      timeoutMs,
-      () => `${this.identity} timed out waiting for ${what}; control: ${describe(this.control)}`,
-    );
-  }
-
-  #listenForData(channelId: number): void {
+  protected listenFor(channelId: number): void {
     if (this.#dataTopics.has(channelId)) return;
     this.#dataTopics.add(channelId);
     this.room.onByteStream(
@@ -156,21 +88,7 @@ export class TestViewer {
       } else if (event.kind !== "skip") {
         this.endings.push({ topic, kind: event.kind });
       }
-      this.#waiters.wake();
+      this.waiters.wake();
     }
   }
-}
-
-function isBinary(message: ClientMessage): boolean {
-  return (
-    message.op === "messageData" ||
-    message.op === "serviceCallRequest" ||
-    message.op === "playbackControlRequest" ||
-    message.op === "ping" ||
-    message.op === "pingAck"
-  );
-}
-
-function describe(messages: ServerMessage[]): string {
-  return JSON.stringify(messages.map((m) => m.op));
 }

@@ -128,8 +128,7 @@ export class ControlSession implements Sink {
     this.#options = options;
     this.#requests = new ChannelRequests({
       clientPublish: options.features.clientPublish,
-      advertised: () => [...this.#channels.values()].map(({ channel }) => channel),
-      isAdvertised: (id) => this.#channels.has(id),
+      advertised: this.#channels,
       connection: () => this.#connection,
       listener: options.listener,
       log: options.log,
