@@ -1,37 +1,22 @@
 /**
- * Client → server JSON messages (§7.4): types, byte-exact encoders and strict decoders
- * (unknown keys ignored; missing/ill-typed fields and unknown `op` are typed errors).
+ * Client → server JSON messages (§7.4): their types and one table that both encodes them
+ * byte-exactly and decodes them strictly (unknown keys ignored; missing/ill-typed fields and
+ * unknown `op` are typed errors).
  */
 
-import { type ProtocolResult, throwDecode } from "./errors.js";
+import type { ProtocolResult } from "./errors.js";
 import { encodeTextFrame } from "./framing.js";
 import {
-  expectBool,
-  expectObject,
-  expectUint,
-  joinPath,
-  type Mutable,
-  mapArray,
-  optionalString,
-  requiredField,
-  requiredString,
-  requiredStringArray,
-  requiredUint,
-  SAFE_MAX,
-} from "./json-fields.js";
-import { decodeJsonMessage } from "./json-message.js";
-import type { JsonObject, JsonValue } from "./json-parser.js";
-import {
-  jsonArray,
-  jsonBool,
-  jsonObject,
-  jsonString,
-  jsonStringArray,
-  jsonU32,
-  jsonUint,
-  U32_MAX,
-} from "./json-writer.js";
-import { decodeParameterJson, encodeParameter, type Parameter } from "./parameters.js";
+  arrayCodec,
+  boolCodec,
+  safeUintCodec,
+  stringArrayCodec,
+  stringCodec,
+  u32Codec,
+} from "./json-codec.js";
+import { jsonMessageCodec } from "./json-message.js";
+import { objectCodec, optional, withDefault } from "./json-object-codec.js";
+import { type Parameter, parameterCodec } from "./parameters.js";
 
 /** One entry of `subscribe`. `requestVideoTrack` defaults to false when absent on input. */
 export interface SubscribeChannel {
@@ -137,22 +122,36 @@ export type ClientJsonMessage =
 export type ClientJsonOp = ClientJsonMessage["op"];
 
 // ---------------------------------------------------------------------------------------------
-// Encoding
+// Wire description
 
-function opt(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : jsonString(value);
-}
+const subscribeChannel = objectCodec<SubscribeChannel>({
+  id: safeUintCodec,
+  // `#[serde(default)] bool` in the reference; written always, like the reference viewer.
+  requestVideoTrack: withDefault(boolCodec, false),
+});
 
-function encodeClientChannel(channel: ClientChannel): string {
-  return jsonObject([
-    ["id", jsonU32(channel.id)],
-    ["topic", jsonString(channel.topic)],
-    ["encoding", jsonString(channel.encoding)],
-    ["schemaName", jsonString(channel.schemaName)],
-    ["schemaEncoding", opt(channel.schemaEncoding)],
-    ["schema", opt(channel.schema)],
-  ]);
-}
+const clientChannel = objectCodec<ClientChannel>({
+  id: u32Codec,
+  topic: stringCodec,
+  encoding: stringCodec,
+  schemaName: stringCodec,
+  schemaEncoding: optional(stringCodec),
+  schema: optional(stringCodec),
+});
+
+const clientJson = jsonMessageCodec<ClientJsonMessage>("client", {
+  subscribe: { channels: arrayCodec(subscribeChannel) },
+  unsubscribe: { channelIds: arrayCodec(safeUintCodec) },
+  advertise: { channels: arrayCodec(clientChannel) },
+  unadvertise: { channelIds: arrayCodec(u32Codec) },
+  getParameters: { parameterNames: stringArrayCodec, id: optional(stringCodec) },
+  setParameters: { parameters: arrayCodec(parameterCodec), id: optional(stringCodec) },
+  subscribeParameterUpdates: { parameterNames: stringArrayCodec },
+  unsubscribeParameterUpdates: { parameterNames: stringArrayCodec },
+  subscribeConnectionGraph: {},
+  unsubscribeConnectionGraph: {},
+  fetchAsset: { requestId: u32Codec, uri: stringCodec },
+});
 
 /**
  * Encodes a client JSON message as compact JSON (`op` first, spec field order, absent fields
@@ -160,155 +159,12 @@ function encodeClientChannel(channel: ClientChannel): string {
  * Throws on values that cannot be encoded (e.g. a negative id).
  */
 export function encodeClientJson(message: ClientJsonMessage): string {
-  const op: [string, string] = ["op", jsonString(message.op)];
-  switch (message.op) {
-    case "subscribe":
-      return jsonObject([
-        op,
-        [
-          "channels",
-          jsonArray(
-            message.channels.map((c) =>
-              jsonObject([
-                ["id", jsonUint(c.id)],
-                ["requestVideoTrack", jsonBool(c.requestVideoTrack)],
-              ]),
-            ),
-          ),
-        ],
-      ]);
-    case "unsubscribe":
-      return jsonObject([
-        op,
-        ["channelIds", jsonArray(message.channelIds.map((id) => jsonUint(id)))],
-      ]);
-    case "advertise":
-      return jsonObject([op, ["channels", jsonArray(message.channels.map(encodeClientChannel))]]);
-    case "unadvertise":
-      return jsonObject([op, ["channelIds", jsonArray(message.channelIds.map(jsonU32))]]);
-    case "getParameters":
-      return jsonObject([
-        op,
-        ["parameterNames", jsonStringArray(message.parameterNames)],
-        ["id", opt(message.id)],
-      ]);
-    case "setParameters":
-      return jsonObject([
-        op,
-        ["parameters", jsonArray(message.parameters.map(encodeParameter))],
-        ["id", opt(message.id)],
-      ]);
-    case "subscribeParameterUpdates":
-    case "unsubscribeParameterUpdates":
-      return jsonObject([op, ["parameterNames", jsonStringArray(message.parameterNames)]]);
-    case "subscribeConnectionGraph":
-    case "unsubscribeConnectionGraph":
-      return jsonObject([op]);
-    case "fetchAsset":
-      return jsonObject([
-        op,
-        ["requestId", jsonU32(message.requestId)],
-        ["uri", jsonString(message.uri)],
-      ]);
-  }
+  return clientJson.encode(message);
 }
 
 /** Encodes a client JSON message as a complete Text frame. */
 export function encodeClientJsonFrame(message: ClientJsonMessage): Uint8Array {
-  return encodeTextFrame(encodeClientJson(message));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding
-
-function decodeSubscribeChannel(value: JsonValue, path: string): SubscribeChannel {
-  const object = expectObject(value, path);
-  const id = requiredUint(object, "id", path, SAFE_MAX);
-  // `#[serde(default)] bool` in the reference: absent means false, but null is a type error.
-  const raw = object.duplicates?.has("requestVideoTrack")
-    ? requiredField(object, "requestVideoTrack", path)
-    : object.entries.get("requestVideoTrack");
-  const requestVideoTrack =
-    raw === undefined ? false : expectBool(raw, joinPath(path, "requestVideoTrack"));
-  return { id, requestVideoTrack };
-}
-
-function decodeClientChannel(value: JsonValue, path: string): ClientChannel {
-  const object = expectObject(value, path);
-  const channel: Mutable<ClientChannel> = {
-    id: requiredUint(object, "id", path, U32_MAX),
-    topic: requiredString(object, "topic", path),
-    encoding: requiredString(object, "encoding", path),
-    schemaName: requiredString(object, "schemaName", path),
-  };
-  const schemaEncoding = optionalString(object, "schemaEncoding", path);
-  if (schemaEncoding !== undefined) channel.schemaEncoding = schemaEncoding;
-  const schema = optionalString(object, "schema", path);
-  if (schema !== undefined) channel.schema = schema;
-  return channel;
-}
-
-function uintList(object: JsonObject, key: string, max: number): number[] {
-  return mapArray(requiredField(object, key, ""), key, (v, p) => expectUint(v, p, max));
-}
-
-function decodeClientJsonObject(object: JsonObject, op: string): ClientJsonMessage {
-  switch (op) {
-    case "subscribe":
-      return {
-        op,
-        channels: mapArray(
-          requiredField(object, "channels", ""),
-          "channels",
-          decodeSubscribeChannel,
-        ),
-      };
-    case "unsubscribe":
-      return { op, channelIds: uintList(object, "channelIds", SAFE_MAX) };
-    case "advertise":
-      return {
-        op,
-        channels: mapArray(requiredField(object, "channels", ""), "channels", decodeClientChannel),
-      };
-    case "unadvertise":
-      return { op, channelIds: uintList(object, "channelIds", U32_MAX) };
-    case "getParameters": {
-      const message: Mutable<GetParameters> = {
-        op,
-        parameterNames: requiredStringArray(object, "parameterNames", ""),
-      };
-      const id = optionalString(object, "id", "");
-      if (id !== undefined) message.id = id;
-      return message;
-    }
-    case "setParameters": {
-      const message: Mutable<SetParameters> = {
-        op,
-        parameters: mapArray(
-          requiredField(object, "parameters", ""),
-          "parameters",
-          decodeParameterJson,
-        ),
-      };
-      const id = optionalString(object, "id", "");
-      if (id !== undefined) message.id = id;
-      return message;
-    }
-    case "subscribeParameterUpdates":
-    case "unsubscribeParameterUpdates":
-      return { op, parameterNames: requiredStringArray(object, "parameterNames", "") };
-    case "subscribeConnectionGraph":
-    case "unsubscribeConnectionGraph":
-      return { op };
-    case "fetchAsset":
-      return {
-        op,
-        requestId: requiredUint(object, "requestId", "", U32_MAX),
-        uri: requiredString(object, "uri", ""),
-      };
-    default:
-      return throwDecode("unknown-op", `unknown client op ${JSON.stringify(op)}`, "op");
-  }
+  return encodeTextFrame(clientJson.encode(message));
 }
 
 /**
@@ -316,5 +172,5 @@ function decodeClientJsonObject(object: JsonObject, op: string): ClientJsonMessa
  * `invalid-utf8`, `invalid-json`, `unknown-op`, `missing-field` or `invalid-field`.
  */
 export function decodeClientJson(input: string | Uint8Array): ProtocolResult<ClientJsonMessage> {
-  return decodeJsonMessage(input, decodeClientJsonObject);
+  return clientJson.decode(input);
 }

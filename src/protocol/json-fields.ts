@@ -1,5 +1,5 @@
 /**
- * Typed accessors over parsed JSON for message decoders. They throw {@link DecodeFailure}
+ * Typed accessors over parsed JSON for the JSON codecs. They throw {@link DecodeFailure}
  * (caught at each public decoder's boundary) so nested decoders stay linear.
  *
  * Input rules follow the reference (serde): unknown keys are ignored, a missing required key
@@ -11,13 +11,10 @@
 import { throwDecode } from "./errors.js";
 import { JsonNumber, JsonObject, type JsonValue } from "./json-parser.js";
 
-/** Appends a key to a JSON path for error messages. */
 /** The largest channel id (and JSON integer) a JS number holds exactly (spec 7.1). */
 export const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 
-/** Decoders fill optional fields one by one; only present ones are set, never `undefined`. */
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
+/** Appends a key to a JSON path for error messages. */
 export function joinPath(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
 }
@@ -51,7 +48,11 @@ export function expectObject(value: JsonValue, path: string): JsonObject {
   return wrongType(value, "an object", path);
 }
 
-function lookup(object: JsonObject, key: string, path: string): JsonValue | undefined {
+/**
+ * Returns a field's value as written (`null` included), `undefined` when absent; a duplicated
+ * key is `invalid-field`.
+ */
+export function lookupField(object: JsonObject, key: string, path: string): JsonValue | undefined {
   if (object.duplicates?.has(key)) {
     throwDecode("invalid-field", `${joinPath(path, key)}: duplicate field`, joinPath(path, key));
   }
@@ -60,7 +61,7 @@ function lookup(object: JsonObject, key: string, path: string): JsonValue | unde
 
 /** Returns a required field's value (which may be `null`); absent → `missing-field`. */
 export function requiredField(object: JsonObject, key: string, path: string): JsonValue {
-  const value = lookup(object, key, path);
+  const value = lookupField(object, key, path);
   if (value === undefined) {
     throwDecode("missing-field", `${joinPath(path, key)}: missing field`, joinPath(path, key));
   }
@@ -73,7 +74,7 @@ export function optionalField(
   key: string,
   path: string,
 ): JsonValue | undefined {
-  const value = lookup(object, key, path);
+  const value = lookupField(object, key, path);
   return value === null ? undefined : value;
 }
 
@@ -129,16 +130,6 @@ export function mapArray<T>(
   return out;
 }
 
-/** Requires an array of strings. */
-export function expectStringArray(value: JsonValue, path: string): string[] {
-  return mapArray(value, path, expectString);
-}
-
-/** Requires an array of unsigned integers `<= max`. */
-export function expectUintArray(value: JsonValue, path: string, max: number): number[] {
-  return mapArray(value, path, (item, itemPath) => expectUint(item, itemPath, max));
-}
-
 /**
  * Requires an object whose values all satisfy `decode`; returns a null-prototype record so any
  * key (including `__proto__`) is stored as plain data.
@@ -156,28 +147,7 @@ export function expectMap<T>(
   return out;
 }
 
-/** Requires an object of string values. */
-export function expectStringMap(value: JsonValue, path: string): Record<string, string> {
-  return expectMap(value, path, expectString);
-}
-
 /** Required string field. */
 export function requiredString(object: JsonObject, key: string, path: string): string {
   return expectString(requiredField(object, key, path), joinPath(path, key));
-}
-
-/** Optional string field (`null` = absent). */
-export function optionalString(object: JsonObject, key: string, path: string): string | undefined {
-  const value = optionalField(object, key, path);
-  return value === undefined ? undefined : expectString(value, joinPath(path, key));
-}
-
-/** Required unsigned integer field. */
-export function requiredUint(object: JsonObject, key: string, path: string, max: number): number {
-  return expectUint(requiredField(object, key, path), joinPath(path, key), max);
-}
-
-/** Required array-of-strings field. */
-export function requiredStringArray(object: JsonObject, key: string, path: string): string[] {
-  return expectStringArray(requiredField(object, key, path), joinPath(path, key));
 }

@@ -8,6 +8,7 @@
 
 import { decodeBase64, encodeBase64 } from "./base64.js";
 import { throwDecode } from "./errors.js";
+import type { JsonCodec } from "./json-codec.js";
 import {
   describeJson,
   expectArray,
@@ -233,6 +234,12 @@ export function decodeParameterJson(json: JsonValue, path: string): Parameter {
   if (value !== undefined) parameter.value = value;
   return parameter;
 }
+
+/** Parameter objects as a field codec of the message tables. */
+export const parameterCodec: JsonCodec<Parameter> = {
+  encode: encodeParameter,
+  decode: decodeParameterJson,
+};
 
 /** Convenience: a `byte_array` parameter holding `bytes`. */
 export function byteArrayParameter(name: string, bytes: Uint8Array): Parameter {

@@ -1,39 +1,25 @@
 /**
- * Server → client JSON messages (§7.2): types, byte-exact encoders (key order and omission
- * rules of the spec tables) and decoders (what a viewer does).
+ * Server → client JSON messages (§7.2): their types and one table that both encodes them
+ * byte-exactly (key order and omission rules of the spec tables) and decodes them (what a
+ * viewer does).
  */
 
-import { type ProtocolResult, throwDecode } from "./errors.js";
+import type { ProtocolResult } from "./errors.js";
 import { encodeTextFrame } from "./framing.js";
 import {
-  expectObject,
-  expectStringArray,
-  expectStringMap,
-  expectUint,
-  joinPath,
-  type Mutable,
-  mapArray,
-  optionalField,
-  optionalString,
-  requiredField,
-  requiredString,
-  requiredStringArray,
-  requiredUint,
-  SAFE_MAX,
-} from "./json-fields.js";
-import { decodeJsonMessage } from "./json-message.js";
-import type { JsonObject, JsonValue } from "./json-parser.js";
-import {
-  jsonArray,
-  jsonObject,
-  jsonSortedStringMap,
-  jsonString,
-  jsonStringArray,
-  jsonU32,
-  jsonUint,
-  U32_MAX,
-} from "./json-writer.js";
-import { decodeParameterJson, encodeParameter, type Parameter } from "./parameters.js";
+  arrayCodec,
+  type JsonCodec,
+  safeUintCodec,
+  stringArrayCodec,
+  stringCodec,
+  stringMapCodec,
+  u32Codec,
+} from "./json-codec.js";
+import { expectUint } from "./json-fields.js";
+import { jsonMessageCodec } from "./json-message.js";
+import { objectCodec, omitEmpty, optional } from "./json-object-codec.js";
+import { U32_MAX } from "./json-writer.js";
+import { type Parameter, parameterCodec } from "./parameters.js";
 
 /** A `{sec, nsec}` time as used by `serverInfo.dataStartTime` / `dataEndTime`. */
 export interface Timestamp {
@@ -210,68 +196,84 @@ export function timestampFromNanos(nanos: bigint): Timestamp {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding
+// Wire description
 
-function nonEmpty<T>(items: readonly T[] | undefined): readonly T[] | undefined {
-  return items !== undefined && items.length > 0 ? items : undefined;
-}
+const timestamp = objectCodec<Timestamp>({ sec: u32Codec, nsec: u32Codec });
 
-function optionalMap(map: Readonly<Record<string, string>> | undefined): string | undefined {
-  if (map === undefined) return undefined;
-  for (const _ in map) return jsonSortedStringMap(map);
-  return undefined;
-}
+const statusLevel: JsonCodec<StatusLevel> = {
+  encode: (level) => {
+    if (level !== 0 && level !== 1 && level !== 2) {
+      throw new RangeError(`status level must be 0, 1 or 2, got ${String(level)}`);
+    }
+    return String(level);
+  },
+  decode: (json, path) => expectUint(json, path, 2) as StatusLevel,
+};
 
-function opt<T>(value: T | undefined, encode: (value: T) => string): string | undefined {
-  return value === undefined ? undefined : encode(value);
-}
+const advertisedChannel = objectCodec<AdvertisedChannel>({
+  id: safeUintCodec,
+  topic: stringCodec,
+  encoding: stringCodec,
+  schemaName: stringCodec,
+  schemaEncoding: optional(stringCodec),
+  schema: stringCodec,
+  metadata: omitEmpty(stringMapCodec),
+});
 
-function encodeTimestamp(time: Timestamp): string {
-  return jsonObject([
-    ["sec", jsonU32(time.sec)],
-    ["nsec", jsonU32(time.nsec)],
-  ]);
-}
+const messageSchema = objectCodec<MessageSchema>({
+  encoding: stringCodec,
+  schemaName: stringCodec,
+  schemaEncoding: stringCodec,
+  schema: stringCodec,
+});
+
+const service = objectCodec<ServiceAdvertisement>({
+  id: u32Codec,
+  name: stringCodec,
+  type: stringCodec,
+  request: optional(messageSchema),
+  requestSchema: optional(stringCodec),
+  response: optional(messageSchema),
+  responseSchema: optional(stringCodec),
+});
+
+const serverJson = jsonMessageCodec<ServerJsonMessage>("server", {
+  serverInfo: {
+    name: stringCodec,
+    capabilities: stringArrayCodec,
+    supportedEncodings: omitEmpty(stringArrayCodec),
+    // No defined order in the reference (hash map); sorted like channel metadata.
+    metadata: omitEmpty(stringMapCodec),
+    sessionId: optional(stringCodec),
+    dataStartTime: optional(timestamp),
+    dataEndTime: optional(timestamp),
+  },
+  status: { level: statusLevel, message: stringCodec, id: optional(stringCodec) },
+  removeStatus: { statusIds: stringArrayCodec },
+  advertise: { channels: arrayCodec(advertisedChannel) },
+  unadvertise: { channelIds: arrayCodec(safeUintCodec) },
+  parameterValues: { parameters: arrayCodec(parameterCodec), id: optional(stringCodec) },
+  advertiseServices: { services: arrayCodec(service) },
+  unadvertiseServices: { serviceIds: arrayCodec(u32Codec) },
+  connectionGraphUpdate: {
+    publishedTopics: arrayCodec(
+      objectCodec<PublishedTopic>({ name: stringCodec, publisherIds: stringArrayCodec }),
+    ),
+    subscribedTopics: arrayCodec(
+      objectCodec<SubscribedTopic>({ name: stringCodec, subscriberIds: stringArrayCodec }),
+    ),
+    advertisedServices: arrayCodec(
+      objectCodec<AdvertisedService>({ name: stringCodec, providerIds: stringArrayCodec }),
+    ),
+    removedTopics: stringArrayCodec,
+    removedServices: stringArrayCodec,
+  },
+  serviceCallFailure: { serviceId: u32Codec, callId: u32Codec, message: stringCodec },
+});
 
 /** Encodes one advertised channel with the §7.2 key order and presence rules. */
 export function encodeAdvertisedChannel(channel: AdvertisedChannel): string {
-  return jsonObject([
-    ["id", jsonUint(channel.id)],
-    ["topic", jsonString(channel.topic)],
-    ["encoding", jsonString(channel.encoding)],
-    ["schemaName", jsonString(channel.schemaName)],
-    ["schemaEncoding", opt(channel.schemaEncoding, jsonString)],
-    ["schema", jsonString(channel.schema)],
-    ["metadata", optionalMap(channel.metadata)],
-  ]);
-}
-
-function encodeMessageSchema(schema: MessageSchema): string {
-  return jsonObject([
-    ["encoding", jsonString(schema.encoding)],
-    ["schemaName", jsonString(schema.schemaName)],
-    ["schemaEncoding", jsonString(schema.schemaEncoding)],
-    ["schema", jsonString(schema.schema)],
-  ]);
-}
-
-function encodeService(service: ServiceAdvertisement): string {
-  return jsonObject([
-    ["id", jsonU32(service.id)],
-    ["name", jsonString(service.name)],
-    ["type", jsonString(service.type)],
-    ["request", opt(service.request, encodeMessageSchema)],
-    ["requestSchema", opt(service.requestSchema, jsonString)],
-    ["response", opt(service.response, encodeMessageSchema)],
-    ["responseSchema", opt(service.responseSchema, jsonString)],
-  ]);
-}
-
-function encodeStatusLevel(level: number): string {
-  if (level !== 0 && level !== 1 && level !== 2) {
-    throw new RangeError(`status level must be 0, 1 or 2, got ${String(level)}`);
-  }
-  return String(level);
+  return advertisedChannel.encode(channel);
 }
 
 /**
@@ -279,271 +281,12 @@ function encodeStatusLevel(level: number): string {
  * absent fields omitted. Throws on values that cannot be encoded (e.g. a fractional id).
  */
 export function encodeServerJson(message: ServerJsonMessage): string {
-  const op: [string, string] = ["op", jsonString(message.op)];
-  switch (message.op) {
-    case "serverInfo":
-      return jsonObject([
-        op,
-        ["name", jsonString(message.name)],
-        ["capabilities", jsonStringArray(message.capabilities)],
-        ["supportedEncodings", opt(nonEmpty(message.supportedEncodings), jsonStringArray)],
-        ["metadata", optionalMap(message.metadata)],
-        ["sessionId", opt(message.sessionId, jsonString)],
-        ["dataStartTime", opt(message.dataStartTime, encodeTimestamp)],
-        ["dataEndTime", opt(message.dataEndTime, encodeTimestamp)],
-      ]);
-    case "status":
-      return jsonObject([
-        op,
-        ["level", encodeStatusLevel(message.level)],
-        ["message", jsonString(message.message)],
-        ["id", opt(message.id, jsonString)],
-      ]);
-    case "removeStatus":
-      return jsonObject([op, ["statusIds", jsonStringArray(message.statusIds)]]);
-    case "advertise":
-      return jsonObject([
-        op,
-        ["channels", jsonArray(message.channels.map(encodeAdvertisedChannel))],
-      ]);
-    case "unadvertise":
-      return jsonObject([
-        op,
-        ["channelIds", jsonArray(message.channelIds.map((id) => jsonUint(id)))],
-      ]);
-    case "parameterValues":
-      return jsonObject([
-        op,
-        ["parameters", jsonArray(message.parameters.map(encodeParameter))],
-        ["id", opt(message.id, jsonString)],
-      ]);
-    case "advertiseServices":
-      return jsonObject([op, ["services", jsonArray(message.services.map(encodeService))]]);
-    case "unadvertiseServices":
-      return jsonObject([op, ["serviceIds", jsonArray(message.serviceIds.map(jsonU32))]]);
-    case "connectionGraphUpdate":
-      return jsonObject([
-        op,
-        [
-          "publishedTopics",
-          jsonArray(
-            message.publishedTopics.map((t) =>
-              jsonObject([
-                ["name", jsonString(t.name)],
-                ["publisherIds", jsonStringArray(t.publisherIds)],
-              ]),
-            ),
-          ),
-        ],
-        [
-          "subscribedTopics",
-          jsonArray(
-            message.subscribedTopics.map((t) =>
-              jsonObject([
-                ["name", jsonString(t.name)],
-                ["subscriberIds", jsonStringArray(t.subscriberIds)],
-              ]),
-            ),
-          ),
-        ],
-        [
-          "advertisedServices",
-          jsonArray(
-            message.advertisedServices.map((s) =>
-              jsonObject([
-                ["name", jsonString(s.name)],
-                ["providerIds", jsonStringArray(s.providerIds)],
-              ]),
-            ),
-          ),
-        ],
-        ["removedTopics", jsonStringArray(message.removedTopics)],
-        ["removedServices", jsonStringArray(message.removedServices)],
-      ]);
-    case "serviceCallFailure":
-      return jsonObject([
-        op,
-        ["serviceId", jsonU32(message.serviceId)],
-        ["callId", jsonU32(message.callId)],
-        ["message", jsonString(message.message)],
-      ]);
-  }
+  return serverJson.encode(message);
 }
 
 /** Encodes a server JSON message as a complete Text frame (header + UTF-8 JSON). */
 export function encodeServerJsonFrame(message: ServerJsonMessage): Uint8Array {
-  return encodeTextFrame(encodeServerJson(message));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding
-
-function decodeTimestamp(value: JsonValue, path: string): Timestamp {
-  const object = expectObject(value, path);
-  return {
-    sec: requiredUint(object, "sec", path, U32_MAX),
-    nsec: requiredUint(object, "nsec", path, U32_MAX),
-  };
-}
-
-function decodeAdvertisedChannel(value: JsonValue, path: string): AdvertisedChannel {
-  const object = expectObject(value, path);
-  const channel: Mutable<AdvertisedChannel> = {
-    id: requiredUint(object, "id", path, SAFE_MAX),
-    topic: requiredString(object, "topic", path),
-    encoding: requiredString(object, "encoding", path),
-    schemaName: requiredString(object, "schemaName", path),
-    schema: "",
-  };
-  const schemaEncoding = optionalString(object, "schemaEncoding", path);
-  if (schemaEncoding !== undefined) channel.schemaEncoding = schemaEncoding;
-  channel.schema = requiredString(object, "schema", path);
-  const metadata = optionalField(object, "metadata", path);
-  if (metadata !== undefined)
-    channel.metadata = expectStringMap(metadata, joinPath(path, "metadata"));
-  return channel;
-}
-
-function decodeMessageSchema(value: JsonValue, path: string): MessageSchema {
-  const object = expectObject(value, path);
-  return {
-    encoding: requiredString(object, "encoding", path),
-    schemaName: requiredString(object, "schemaName", path),
-    schemaEncoding: requiredString(object, "schemaEncoding", path),
-    schema: requiredString(object, "schema", path),
-  };
-}
-
-function decodeService(value: JsonValue, path: string): ServiceAdvertisement {
-  const object = expectObject(value, path);
-  const service: Mutable<ServiceAdvertisement> = {
-    id: requiredUint(object, "id", path, U32_MAX),
-    name: requiredString(object, "name", path),
-    type: requiredString(object, "type", path),
-  };
-  const request = optionalField(object, "request", path);
-  if (request !== undefined)
-    service.request = decodeMessageSchema(request, joinPath(path, "request"));
-  const requestSchema = optionalString(object, "requestSchema", path);
-  if (requestSchema !== undefined) service.requestSchema = requestSchema;
-  const response = optionalField(object, "response", path);
-  if (response !== undefined) {
-    service.response = decodeMessageSchema(response, joinPath(path, "response"));
-  }
-  const responseSchema = optionalString(object, "responseSchema", path);
-  if (responseSchema !== undefined) service.responseSchema = responseSchema;
-  return service;
-}
-
-function decodeNamedIds<K extends string>(
-  object: JsonObject,
-  key: string,
-  idsKey: K,
-): Array<{ name: string } & Record<K, string[]>> {
-  return mapArray(requiredField(object, key, ""), key, (item, itemPath) => {
-    const entry = expectObject(item, itemPath);
-    return {
-      name: requiredString(entry, "name", itemPath),
-      [idsKey]: requiredStringArray(entry, idsKey, itemPath),
-    } as { name: string } & Record<K, string[]>;
-  });
-}
-
-/** Decodes the fields of a server JSON message whose `op` is already known. */
-function decodeServerJsonObject(object: JsonObject, op: string): ServerJsonMessage {
-  switch (op) {
-    case "serverInfo": {
-      const info: Mutable<ServerInfo> = {
-        op,
-        name: requiredString(object, "name", ""),
-        capabilities: requiredStringArray(object, "capabilities", ""),
-      };
-      const supported = optionalField(object, "supportedEncodings", "");
-      if (supported !== undefined) {
-        info.supportedEncodings = expectStringArray(supported, "supportedEncodings");
-      }
-      const metadata = optionalField(object, "metadata", "");
-      if (metadata !== undefined) info.metadata = expectStringMap(metadata, "metadata");
-      const sessionId = optionalString(object, "sessionId", "");
-      if (sessionId !== undefined) info.sessionId = sessionId;
-      const start = optionalField(object, "dataStartTime", "");
-      if (start !== undefined) info.dataStartTime = decodeTimestamp(start, "dataStartTime");
-      const end = optionalField(object, "dataEndTime", "");
-      if (end !== undefined) info.dataEndTime = decodeTimestamp(end, "dataEndTime");
-      return info;
-    }
-    case "status": {
-      const status: Mutable<Status> = {
-        op,
-        level: requiredUint(object, "level", "", 2) as StatusLevel,
-        message: requiredString(object, "message", ""),
-      };
-      const id = optionalString(object, "id", "");
-      if (id !== undefined) status.id = id;
-      return status;
-    }
-    case "removeStatus":
-      return { op, statusIds: requiredStringArray(object, "statusIds", "") };
-    case "advertise":
-      return {
-        op,
-        channels: mapArray(
-          requiredField(object, "channels", ""),
-          "channels",
-          decodeAdvertisedChannel,
-        ),
-      };
-    case "unadvertise":
-      return {
-        op,
-        channelIds: mapArray(requiredField(object, "channelIds", ""), "channelIds", (v, p) =>
-          expectUint(v, p, SAFE_MAX),
-        ),
-      };
-    case "parameterValues": {
-      const values: Mutable<ParameterValues> = {
-        op,
-        parameters: mapArray(
-          requiredField(object, "parameters", ""),
-          "parameters",
-          decodeParameterJson,
-        ),
-      };
-      const id = optionalString(object, "id", "");
-      if (id !== undefined) values.id = id;
-      return values;
-    }
-    case "advertiseServices":
-      return {
-        op,
-        services: mapArray(requiredField(object, "services", ""), "services", decodeService),
-      };
-    case "unadvertiseServices":
-      return {
-        op,
-        serviceIds: mapArray(requiredField(object, "serviceIds", ""), "serviceIds", (v, p) =>
-          expectUint(v, p, U32_MAX),
-        ),
-      };
-    case "connectionGraphUpdate":
-      return {
-        op,
-        publishedTopics: decodeNamedIds(object, "publishedTopics", "publisherIds"),
-        subscribedTopics: decodeNamedIds(object, "subscribedTopics", "subscriberIds"),
-        advertisedServices: decodeNamedIds(object, "advertisedServices", "providerIds"),
-        removedTopics: requiredStringArray(object, "removedTopics", ""),
-        removedServices: requiredStringArray(object, "removedServices", ""),
-      };
-    case "serviceCallFailure":
-      return {
-        op,
-        serviceId: requiredUint(object, "serviceId", "", U32_MAX),
-        callId: requiredUint(object, "callId", "", U32_MAX),
-        message: requiredString(object, "message", ""),
-      };
-    default:
-      return throwDecode("unknown-op", `unknown server op ${JSON.stringify(op)}`, "op");
-  }
+  return encodeTextFrame(serverJson.encode(message));
 }
 
 /**
@@ -551,5 +294,5 @@ function decodeServerJsonObject(object: JsonObject, op: string): ServerJsonMessa
  * `invalid-utf8`, `invalid-json`, `unknown-op`, `missing-field` or `invalid-field`.
  */
 export function decodeServerJson(input: string | Uint8Array): ProtocolResult<ServerJsonMessage> {
-  return decodeJsonMessage(input, decodeServerJsonObject);
+  return serverJson.decode(input);
 }

@@ -1,4 +1,8 @@
-/** Test helpers: hex vectors, byte utilities and chunked async sources. */
+/** Test helpers: hex vectors, byte utilities, chunked async sources and codec decoding. */
+
+import { DecodeFailure, type ProtocolError } from "../../src/protocol/errors.js";
+import type { JsonCodec } from "../../src/protocol/json-codec.js";
+import { parseJson } from "../../src/protocol/json-parser.js";
 
 /**
  * Parses a hex vector as written in the spec: space/newline separated bytes, optionally with
@@ -75,4 +79,16 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
   return out;
+}
+
+/** Decodes JSON text with `codec` at path `at`; returns the value or the decode error. */
+export function decodeWith<T>(codec: JsonCodec<T>, text: string, at = "x"): T | ProtocolError {
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  try {
+    return codec.decode(parsed.value, at);
+  } catch (e) {
+    if (e instanceof DecodeFailure) return e.error;
+    throw e;
+  }
 }
