@@ -8,6 +8,7 @@ import type { Gateway } from "../gateway/index.js";
 import { startInspectionFeed } from "../inspection/feed.js";
 import { requireLoopbackHost } from "../inspection/loopback.js";
 import { redact } from "../redact.js";
+import { PROTOCOL_VERSION } from "../session/v22/protocol-version.js";
 import { renderGatewayStatechartSvg } from "../statechart/svg.js";
 import { browserScript } from "./browser-script.js";
 import { watchChannels } from "./channel-list.js";
@@ -131,10 +132,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   async function grantFor(stack: LocalStack): Promise<ViewerGrant> {
     const identity = `dashboard-viewer-${randomUUID().slice(0, 8)}`;
+    const protocol = gateway?.status.protocol ?? "2.2";
+    // A 2.2 viewer says so in its participant attributes, as the Foxglove app does.
+    const attributes = protocol === "2.2" ? { protocolVersion: PROTOCOL_VERSION } : undefined;
     return {
       url: stack.livekit.url,
-      token: await stack.mintViewerToken(identity),
+      token: await stack.mintViewerToken(identity, attributes),
       gateway: gateway?.status.identity ?? stack.api.deviceId,
+      protocol,
     };
   }
 

@@ -1,4 +1,5 @@
 // What the dashboard server and its page say to each other (types only: both sides import them).
+import type { ProtocolProfile } from "../gateway/options.js";
 import type { GatewayStatus } from "../gateway/status.js";
 
 /** A channel as the dashboard lists it. */
@@ -24,4 +25,6 @@ export interface ViewerGrant {
   token: string;
   /** The gateway's identity in the room: client messages go to it alone. */
   gateway: string;
+  /** The protocol the gateway speaks (the page picks its viewer by it). */
+  protocol: "2.2" | "0.20";
 }

@@ -10,7 +10,8 @@ export interface LocalStack {
   /** The device token the dev API accepts. */
   deviceToken: string;
   /** A LiveKit token for a viewer to join the device's room as `identity` (valid for an hour). */
-  mintViewerToken(identity: string): Promise<string>;
+  /** A viewer's LiveKit token for the room, with participant attributes if given. */
+  mintViewerToken(identity: string, attributes?: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +41,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     livekit,
     api,
     deviceToken: DEV_DEVICE_TOKEN,
-    mintViewerToken(identity) {
-      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, ttl: "1h" });
+    mintViewerToken(identity, attributes) {
+      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, {
+        identity,
+        ttl: "1h",
+        attributes,
+      });
       token.addGrant({ roomJoin: true, room: api.roomName });
       return token.toJwt();
     },

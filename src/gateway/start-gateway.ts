@@ -138,7 +138,8 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
 
   let backoffStartedAt: number | undefined;
   let lastHeartbeatAt: number | undefined;
-  let status = statusOf(actor.getSnapshot());
+  const profile = { protocol: resolved.protocol, connection: resolved.connection };
+  let status = statusOf(actor.getSnapshot(), profile);
   const listeners = new Set<(status: GatewayStatus) => void>();
   const onSnapshot = (snapshot: GatewaySnapshot) => {
     const waiting = snapshot.matches("backoff") || snapshot.matches("resuming");
@@ -146,7 +147,7 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     if (snapshot.context.watch.heartbeats > (status.lease?.heartbeats ?? 0)) {
       lastHeartbeatAt = Date.now();
     }
-    const next = statusOf(snapshot, backoffStartedAt, lastHeartbeatAt);
+    const next = statusOf(snapshot, { ...profile, backoffStartedAt, lastHeartbeatAt });
     if (JSON.stringify(next) === JSON.stringify(status)) return;
     const stateChanged = next.state !== status.state || next.reconnecting !== status.reconnecting;
     status = next;

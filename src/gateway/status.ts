@@ -1,6 +1,12 @@
 import type { SnapshotFrom } from "xstate";
 import type { FailureKind, GatewayFailure } from "../../machines/failure.js";
-import type { DeviceSummary, GatewayMachine, SessionEnd } from "../../machines/gateway.machine.js";
+import type {
+  ConnectionMode,
+  DeviceSummary,
+  GatewayMachine,
+  SessionEnd,
+} from "../../machines/gateway.machine.js";
+import type { ProtocolProfile } from "./options.js";
 
 /** The top-level states of the gateway statechart. */
 export type GatewayState =
@@ -47,6 +53,10 @@ export interface LeaseHealth {
 
 /** A snapshot of the gateway, for apps and dashboards. Holds no secret. */
 export interface GatewayStatus {
+  /** The protocol spoken to viewers. */
+  protocol: ProtocolProfile;
+  /** How the gateway reaches LiveKit. */
+  connection: ConnectionMode;
   state: GatewayState;
   phase: GatewayPhase;
   /** On demand: the watch lease. */
@@ -90,21 +100,27 @@ const PHASES: Record<GatewayState, GatewayPhase> = {
   refused: "refused",
 };
 
-/**
- * Reads the status out of a snapshot; `backoffStartedAt` dates the planned retry and
- * `lastHeartbeatAt` the last accepted heartbeat.
- */
-export function statusOf(
-  snapshot: GatewaySnapshot,
-  backoffStartedAt?: number,
-  lastHeartbeatAt?: number,
-): GatewayStatus {
+/** What a status says beyond the snapshot: the profile, and when things happened. */
+export interface StatusExtras {
+  protocol: ProtocolProfile;
+  connection: ConnectionMode;
+  /** When the planned wait (`backoff`, `resuming`) started (epoch ms). */
+  backoffStartedAt?: number;
+  /** When the last heartbeat was accepted (epoch ms). */
+  lastHeartbeatAt?: number;
+}
+
+/** Reads the status out of a snapshot. */
+export function statusOf(snapshot: GatewaySnapshot, extras: StatusExtras): GatewayStatus {
+  const { backoffStartedAt, lastHeartbeatAt } = extras;
   const { context } = snapshot;
   const state = (
     typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value)[0]
   ) as GatewayState;
   const { watch } = context;
   return {
+    protocol: extras.protocol,
+    connection: extras.connection,
     state,
     phase: PHASES[state],
     ...(watch.heartbeatIntervalMs > 0 && {

@@ -45,7 +45,7 @@ describe("dashboard in headless Chromium", () => {
           await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe("running");
           await expect
             .poll(() => page.getByTestId("statechart").getAttribute("data-active"))
-            .toBe("gateway.running gateway.running.connected");
+            .toMatch(/^gateway\.running gateway\.running\.connected gateway\.running\.connected\./);
           await expect(
             page.locator('[id="gateway.running.connected"].active').count(),
           ).resolves.toBe(1);
@@ -64,7 +64,40 @@ describe("dashboard in headless Chromium", () => {
           await expect(page.getByTestId("participants").textContent()).resolves.toMatch(
             /dashboard-viewer-/,
           );
+          await expect(channel.getByTestId("delivery").textContent()).resolves.toBe("lossy");
           checks.push("message");
+
+          // Protocol 2.2: the Reliable channel, a service call, a parameter edit, the round trip.
+          const events = page.locator('[data-testid=viewer-channel][data-topic="/demo/events"]');
+          await expect(events.getByTestId("delivery").textContent()).resolves.toBe("reliable");
+          await events.getByRole("button", { name: "Subscribe" }).click();
+          await events.getByTestId("latest-message").waitFor({ timeout: 20_000 });
+          expect(
+            JSON.parse((await events.getByTestId("latest-message").textContent()) ?? ""),
+          ).toMatchObject({
+            event: "heartbeat",
+          });
+          const add = page.locator('[data-testid=viewer-service][data-name="/demo/add"]');
+          await add.locator("input").fill('{"a": 1, "b": 2}');
+          await add.getByRole("button", { name: "Call" }).click();
+          await expect
+            .poll(() => page.getByTestId("viewer-replies").textContent())
+            .toContain('/demo/add → {"sum":3}');
+          const label = page.locator('[data-testid=viewer-parameter][data-name="/demo/label"]');
+          await label.locator("input").fill("edited in the browser");
+          await label.getByRole("button", { name: "Set" }).click();
+          // The gateway publishes the edit to subscribers; the list is redrawn with it.
+          await expect
+            .poll(() =>
+              page
+                .locator('[data-testid=viewer-parameter][data-name="/demo/label"] input')
+                .inputValue(),
+            )
+            .toBe("edited in the browser");
+          await expect
+            .poll(() => page.getByTestId("viewer-rtt").textContent(), { timeout: 15_000 })
+            .toMatch(/Round trip to the gateway: \d+ ms/);
+          checks.push("protocol 2.2");
 
           // Restart livekit-server: the gateway loses its connection and gets it back, and the
           // viewer (which subscribes again by topic) receives again. Depending on how fast the
@@ -92,7 +125,7 @@ describe("dashboard in headless Chromium", () => {
         }
       },
     });
-    expect(checks, output).toEqual(["running", "message", "recovered"]);
+    expect(checks, output).toEqual(["running", "message", "protocol 2.2", "recovered"]);
     expect(output).toMatch(
       /(disconnected after room failure|LiveKit connection lost)[\s\S]*running as dev_testdevice/,
     );

@@ -3,11 +3,12 @@
 import { setLogLevel } from "livekit-client";
 import { eventLabel } from "../../statechart/model.js";
 import type { DashboardStatus, ViewerGrant } from "../wire.js";
+import { ControlBrowserViewer } from "./control-viewer.js";
 import { byId, h } from "./dom.js";
 import { followInspection } from "./inspection-client.js";
 import { StatechartView } from "./statechart-view.js";
 import { StatusView } from "./status-view.js";
-import { BrowserViewer } from "./viewer.js";
+import { BrowserViewer, type PageViewer, type ViewerEvents } from "./viewer.js";
 import { ViewerPanel } from "./viewer-panel.js";
 
 const REJOIN_DELAY_MS = 2_000;
@@ -18,15 +19,20 @@ setLogLevel("warn");
 const statechart = new StatechartView(byId("statechart"));
 const status = new StatusView(() => post("/api/livekit/restart").then(() => undefined));
 const panel = new ViewerPanel();
-const viewer = new BrowserViewer({
+const viewerEvents: ViewerEvents = {
   connection(state, detail) {
     panel.connection(state, detail);
     if (state === "left") scheduleJoin();
   },
   channels: (channels) => panel.channels(channels),
   message: (channelId, payload) => panel.message(channelId, payload),
-});
-panel.use(viewer);
+  services: (services) => panel.services(services),
+  parameters: (parameters) => panel.parameters(parameters),
+  rtt: (ms) => panel.rtt(ms),
+  reply: (text) => panel.reply(text),
+};
+/** The viewer of the protocol the gateway speaks, made at the first join. */
+let viewer: PageViewer | undefined;
 
 await statechart.load();
 const transitions = byId("transitions");
@@ -65,7 +71,15 @@ function scheduleJoin(): void {
 
 async function join(): Promise<void> {
   try {
-    await viewer.join((await post("/api/viewer")) as ViewerGrant);
+    const grant = (await post("/api/viewer")) as ViewerGrant;
+    if (!viewer) {
+      viewer =
+        grant.protocol === "2.2"
+          ? new ControlBrowserViewer(viewerEvents)
+          : new BrowserViewer(viewerEvents);
+      panel.use(viewer);
+    }
+    await viewer.join(grant);
   } catch (error) {
     panel.unavailable(`Could not join the room (${String(error)}); trying again.`);
     scheduleJoin();

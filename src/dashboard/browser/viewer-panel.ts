@@ -1,6 +1,6 @@
-import type { AdvertisedChannel } from "../../protocol/index.js";
+import type { AdvertisedChannel, Parameter, ServiceAdvertisement } from "../../protocol/index.js";
 import { byId, h } from "./dom.js";
-import type { BrowserViewer, ViewerConnection } from "./viewer.js";
+import type { PageViewer, ViewerConnection } from "./viewer.js";
 
 const decoder = new TextDecoder();
 
@@ -28,13 +28,14 @@ export class ViewerPanel {
   #channels: readonly AdvertisedChannel[] = [];
   readonly #stats = new Map<string, TopicStats>();
   readonly #rows = new Map<string, ChannelRow>();
-  #viewer: BrowserViewer | undefined;
+  #viewer: PageViewer | undefined;
+  readonly #replies: string[] = [];
 
   constructor() {
     setInterval(() => this.#updateRows(), 100);
   }
 
-  use(viewer: BrowserViewer): void {
+  use(viewer: PageViewer): void {
     this.#viewer = viewer;
   }
 
@@ -53,6 +54,71 @@ export class ViewerPanel {
 
   unavailable(reason: string): void {
     byId("viewer-state").textContent = reason;
+  }
+
+  /** Protocol 2.2: the services, each with a request box and a Call button. */
+  services(services: readonly ServiceAdvertisement[]): void {
+    const container = byId("viewer-services");
+    if (services.length === 0) {
+      container.replaceChildren();
+      return;
+    }
+    container.replaceChildren(
+      h("h3", {}, "Services"),
+      ...services.map((service) => {
+        const input = h("input", { value: "{}", "aria-label": `request to ${service.name}` });
+        const call = () => void this.#viewer?.callService?.(service.name, input.value);
+        return h(
+          "div",
+          { class: "row", "data-testid": "viewer-service", "data-name": service.name },
+          h("code", {}, service.name),
+          input,
+          h("button", { onclick: call }, "Call"),
+        );
+      }),
+    );
+  }
+
+  /** Protocol 2.2: the parameters, each editable. */
+  parameters(parameters: readonly Parameter[]): void {
+    const container = byId("viewer-parameters");
+    if (parameters.length === 0) {
+      container.replaceChildren();
+      return;
+    }
+    container.replaceChildren(
+      h("h3", {}, "Parameters"),
+      ...parameters.map((parameter) => {
+        const input = h("input", {
+          value: parameterText(parameter),
+          "aria-label": `value of ${parameter.name}`,
+        });
+        const set = () => void this.#viewer?.setParameter?.(parameter.name, input.value);
+        return h(
+          "div",
+          { class: "row", "data-testid": "viewer-parameter", "data-name": parameter.name },
+          h("code", {}, parameter.name),
+          input,
+          h("button", { class: "secondary", onclick: set }, "Set"),
+        );
+      }),
+    );
+  }
+
+  /** Protocol 2.2: the round trip of the viewer's last ping. */
+  rtt(ms: number): void {
+    const element = byId("viewer-rtt");
+    element.textContent = `Round trip to the gateway: ${ms} ms`;
+    element.hidden = false;
+  }
+
+  /** Service answers and statuses, newest first. */
+  reply(text: string): void {
+    this.#replies.unshift(text);
+    this.#replies.length = Math.min(this.#replies.length, 8);
+    const element = byId("viewer-replies");
+    element.textContent = this.#replies.join("\n");
+    element.hidden = false;
   }
 
   channels(channels: readonly AdvertisedChannel[]): void {
@@ -112,6 +178,11 @@ export class ViewerPanel {
           channel.schemaName && ` · ${channel.schemaName}`,
         ),
         h(
+          "span",
+          { class: "tag", "data-testid": "delivery" },
+          channel.metadata?.["foxglove.reliable"] === "true" ? "reliable" : "lossy",
+        ),
+        h(
           "button",
           { class: subscribed ? "secondary" : "", onclick: () => void toggle() },
           subscribed ? "Unsubscribe" : "Subscribe",
@@ -138,6 +209,15 @@ export class ViewerPanel {
       row.latest.hidden = false;
     }
   }
+}
+
+/** A parameter's value as the edit box shows it. */
+function parameterText({ value }: Parameter): string {
+  if (!value) return "";
+  if (value.kind === "string") return value.value;
+  if (value.kind === "float64" || value.kind === "bool") return String(value.value);
+  if (value.kind === "integer") return value.value.toString();
+  return JSON.stringify(value.value);
 }
 
 /** JSON pretty-printed; anything else as its size and first bytes. */

@@ -1,12 +1,14 @@
-// A Foxglove viewer in the browser: joins the LiveKit room with livekit-client and speaks protocol
-// v2 to the gateway over byte streams, as the Foxglove app does. No DOM here; see viewer-panel.ts.
+// The page's protocol 0.20 viewer: joins the LiveKit room with livekit-client and speaks to the
+// gateway over `ws-protocol` and `ch-<id>` byte streams. No DOM here; see viewer-panel.ts.
 import { type ByteStreamReader, Room, RoomEvent } from "livekit-client";
 import {
   type AdvertisedChannel,
   type ClientJsonMessage,
   encodeClientJsonFrame,
+  type Parameter,
   readServerMessages,
   type ServerMessage,
+  type ServiceAdvertisement,
 } from "../../protocol/index.js";
 import type { ViewerGrant } from "../wire.js";
 
@@ -19,6 +21,26 @@ export interface ViewerEvents {
   /** The gateway's current channels (after every advertise and unadvertise). */
   channels(channels: readonly AdvertisedChannel[]): void;
   message(channelId: number, payload: Uint8Array, logTime: bigint): void;
+  /** Protocol 2.2: the gateway's services. */
+  services?(services: readonly ServiceAdvertisement[]): void;
+  /** Protocol 2.2: the parameters known so far. */
+  parameters?(parameters: readonly Parameter[]): void;
+  /** Protocol 2.2: the round trip of the last ping, in ms. */
+  rtt?(ms: number): void;
+  /** Protocol 2.2: a service's answer, or a status from the gateway, as text. */
+  reply?(text: string): void;
+}
+
+/** What the page's panel needs from a viewer of either protocol. */
+export interface PageViewer {
+  readonly identity: string | undefined;
+  join(grant: ViewerGrant): Promise<void>;
+  leave(): Promise<void>;
+  isSubscribed(topic: string): boolean;
+  subscribe(topic: string): Promise<void>;
+  unsubscribe(topic: string): Promise<void>;
+  callService?(name: string, request: string): Promise<void>;
+  setParameter?(name: string, text: string): Promise<void>;
 }
 
 /**
@@ -26,7 +48,7 @@ export interface ViewerEvents {
  * new session (after a reconnect it sends serverInfo again and advertises new ids), the viewer
  * subscribes again to the same topics.
  */
-export class BrowserViewer {
+export class BrowserViewer implements PageViewer {
   #room: Room | undefined;
   readonly #channels = new Map<number, AdvertisedChannel>();
   readonly #wantedTopics = new Set<string>();
