@@ -1,8 +1,8 @@
 /**
- * A gateway on the local stack with one viewer subscribed to every bench channel: the dev API
- * mints the gateway's LiveKit token, the gateway joins the local livekit-server, and a viewer
- * (another rtc-node Room in this process) joins the same room, reads the gateway's control stream
- * and subscribes exactly as the Foxglove app does.
+ * A protocol 0.20 gateway on the local stack with one viewer subscribed to every bench channel:
+ * the dev API mints the gateway's LiveKit token, the gateway joins the local livekit-server, and a
+ * viewer (another rtc-node Room in this process) joins the same room, reads the gateway's control
+ * stream and subscribes exactly as a 0.20 viewer does.
  */
 import { AccessToken } from "livekit-server-sdk";
 import { type Channel, Context } from "../src/context/index.js";
@@ -45,13 +45,22 @@ export interface GatewayBenchOptions {
 }
 
 /**
- * A LiveKit token for a participant of the local server's room.
+ * A LiveKit token for a participant of the local server's room, with participant `attributes`
+ * (a protocol 2.2 viewer sets `protocolVersion`).
  *
  * @example
  * const token = await devToken("room-1", "alice");
  */
-export function devToken(room: string, identity: string): Promise<string> {
-  const token = new AccessToken(DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET, { identity, ttl: "10m" });
+export function devToken(
+  room: string,
+  identity: string,
+  attributes?: Record<string, string>,
+): Promise<string> {
+  const token = new AccessToken(DEV_LIVEKIT_KEY, DEV_LIVEKIT_SECRET, {
+    identity,
+    ttl: "10m",
+    attributes,
+  });
   token.addGrant({ roomJoin: true, room });
   return token.toJwt();
 }
@@ -85,6 +94,8 @@ export async function startGatewayBench(
     deviceToken: DEV_DEVICE_TOKEN,
     apiUrl: api.url,
     context,
+    // These measurements read `ch-<id>` byte streams and speak on `ws-protocol`: 0.20's wire.
+    protocol: "0.20",
     logger: false,
     messageBacklogSize: options.messageBacklogSize,
   });

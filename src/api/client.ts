@@ -1,4 +1,5 @@
 import { createFetch } from "ofetch";
+import { redact } from "../redact.js";
 import { type CappedBody, readBodyCapped } from "./body.js";
 import { type ApiEnv, resolveApiTimeoutMs, resolveApiUrl } from "./config.js";
 import {
@@ -19,6 +20,13 @@ import { createRequestSignal, type RequestSignal } from "./request-signal.js";
 import { parseDeviceInfo, parseErrorBody, parseRtcCredentials, ShapeError } from "./schemas.js";
 import type { ApiCallOptions, DeviceInfo, RtcCredentials } from "./types.js";
 import { joinUrl } from "./url.js";
+import {
+  type OpenWatchOptions,
+  WATCH_HEARTBEAT_PATH,
+  WATCH_PATH,
+  type WatchConnection,
+  WatchStream,
+} from "./watch.js";
 
 /** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -34,7 +42,10 @@ export interface ApiClientOptions {
   readonly env?: ApiEnv;
 }
 
-/** The Foxglove API client: the two v0.20.0 endpoints (spec 3). Holds the device token privately. */
+/**
+ * The Foxglove API client: the two v0.20.0 endpoints (spec 3), and the watch stream and its
+ * heartbeat (spec 11.4). Holds the device token privately.
+ */
 export interface ApiClient {
   /** The resolved base URL. */
   readonly baseUrl: string;
@@ -47,6 +58,24 @@ export interface ApiClient {
    * credentials. `deviceId` is percent-encoded strictly. @throws FoxgloveApiError
    */
   authorizeRemoteVisualization(deviceId: string, options?: ApiCallOptions): Promise<RtcCredentials>;
+  /**
+   * `GET /internal/platform/v1/remote-sessions/watch` (spec 11.4) with `Accept: text/event-stream`
+   * and the query parameters given. Resolves once the response headers arrive, within the API
+   * timeout (a connect timeout: the stream itself has none).
+   *
+   * @throws FoxgloveApiError the status-bearing variants for a 4xx/5xx (409: another gateway holds
+   * the lease; 401: the token is refused); `unexpected-content-type` for a response that is not
+   * `text/event-stream`; `send` (timed out or not); `aborted`.
+   */
+  openWatch(options: OpenWatchOptions): Promise<WatchConnection>;
+  /**
+   * `POST /internal/platform/v1/remote-sessions/watch/heartbeat` with `{"watchLeaseId": ...}`
+   * (spec 11.4), under the total timeout. Any 2xx is success; its body is ignored.
+   *
+   * @throws FoxgloveApiError with `status` 409 (another gateway holds the lease), 410 (the lease
+   * is gone), 401 (the token is refused), ...; or `send`, `load-body`, `aborted`.
+   */
+  sendHeartbeat(watchLeaseId: string, options?: ApiCallOptions): Promise<void>;
 }
 
 /** Visible ASCII only: anything else is not a valid header value, and undici's error would quote it. */
@@ -54,6 +83,22 @@ const VALID_TOKEN = /^[\x21-\x7e]+$/;
 
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
 const lossyUtf8 = new TextDecoder("utf-8");
+
+/** Removes the given secrets from text taken from a response or the HTTP stack. */
+type Scrub = (text: string) => string;
+
+/** One JSON endpoint call; see `call` in {@link createApiClient}. */
+interface CallSpec<T> {
+  readonly endpoint: ApiEndpoint;
+  readonly method: "GET" | "POST";
+  readonly path: string;
+  /** Turns the success body (capped) into the result. */
+  readonly onSuccess: (target: ApiRequestTarget, body: CappedBody) => T;
+  /** A JSON request body, sent with `Content-Type: application/json`. */
+  readonly json?: string;
+  /** Secrets besides the device token that the request carries (a lease id). */
+  readonly secrets?: readonly string[];
+}
 
 /**
  * Creates a Foxglove API client on top of ofetch, with ofetch's conveniences switched off where
@@ -80,23 +125,26 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     "User-Agent": USER_AGENT,
     Authorization: `DeviceToken ${options.deviceToken}`,
   };
-  // Belt and braces for error details taken from the HTTP stack (see transportError).
-  const scrub = (text: string) => text.replaceAll(options.deviceToken, "[redacted]");
+  // Belt and braces for error details taken from the HTTP stack (see transportError) and for error
+  // bodies: a server may echo what it was sent.
+  const scrubber =
+    (secrets: readonly (string | undefined)[] = []): Scrub =>
+    (text) =>
+      redact(text, [options.deviceToken, ...secrets.filter((secret) => secret !== undefined)]);
   const $fetch = createFetch({
     // Looked up per call so a global fetch replaced after creation (instrumentation) is used.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   });
 
-  async function call<T>(
-    endpoint: ApiEndpoint,
-    method: "GET" | "POST",
-    path: string,
-    parse: (json: unknown) => T,
-    callerSignal: AbortSignal | undefined,
-  ): Promise<T> {
-    const url = joinUrl(baseUrl, path);
-    const target: ApiRequestTarget = { endpoint, method, url: withoutUserinfo(url) };
+  async function call<T>(spec: CallSpec<T>, callerSignal: AbortSignal | undefined): Promise<T> {
+    const url = joinUrl(baseUrl, spec.path);
+    const target: ApiRequestTarget = {
+      endpoint: spec.endpoint,
+      method: spec.method,
+      url: withoutUserinfo(url),
+    };
     if (callerSignal?.aborted) throw FoxgloveApiError.aborted(target, callerSignal.reason);
+    const scrub = scrubber(spec.secrets);
     const request = createRequestSignal(timeoutMs, callerSignal);
     const fail = (phase: "send" | "load-body", error: unknown) =>
       transportError(phase, target, request, error, { timeoutMs, callerSignal, scrub });
@@ -104,8 +152,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       let response: Response;
       try {
         response = await $fetch.raw(url, {
-          method,
-          headers,
+          method: spec.method,
+          headers:
+            spec.json === undefined ? headers : { ...headers, "Content-Type": "application/json" },
+          body: spec.json,
           signal: request.signal,
           retry: false,
           ignoreResponseError: true,
@@ -121,11 +171,78 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           throw fail("load-body", error);
         });
       if (response.status >= 400 && response.status <= 599) {
-        throw await errorResponseError(target, response, load);
+        throw await errorResponseError(target, response, load, scrub);
       }
-      return parseSuccessBody(target, await load(MAX_SUCCESS_BODY_BYTES), parse);
+      return spec.onSuccess(target, await load(MAX_SUCCESS_BODY_BYTES));
     } finally {
       request.dispose();
+    }
+  }
+
+  async function openWatch(watch: OpenWatchOptions): Promise<WatchConnection> {
+    const path = joinUrl(baseUrl, WATCH_PATH);
+    const query = new URLSearchParams({ protocolVersion: watch.protocolVersion });
+    if (watch.remoteAccessSessionId)
+      query.set("remoteAccessSessionId", watch.remoteAccessSessionId);
+    if (watch.previousWatchLeaseId) query.set("previousWatchLeaseId", watch.previousWatchLeaseId);
+    // The query stays out of the target: it may name a lease, and errors show the target's URL.
+    const target: ApiRequestTarget = {
+      endpoint: "watch",
+      method: "GET",
+      url: withoutUserinfo(path),
+    };
+    const callerSignal = watch.signal;
+    if (callerSignal?.aborted) throw FoxgloveApiError.aborted(target, callerSignal.reason);
+    const scrub = scrubber([watch.previousWatchLeaseId]);
+    // Until the headers arrive this is a connect timeout; then only the caller's signal applies.
+    const request = createRequestSignal(timeoutMs, callerSignal);
+    const fail = (phase: "send" | "load-body", error: unknown) =>
+      transportError(phase, target, request, error, { timeoutMs, callerSignal, scrub });
+    let streaming = false;
+    try {
+      let response: Response;
+      try {
+        response = await $fetch.raw(`${path}?${query}`, {
+          method: "GET",
+          headers: { ...headers, Accept: "text/event-stream" },
+          signal: request.signal,
+          retry: false,
+          ignoreResponseError: true,
+          responseType: "stream",
+        });
+      } catch (error) {
+        throw fail("send", error);
+      }
+      if (response.status >= 400 && response.status <= 599) {
+        const load = (maxBytes: number) =>
+          readBodyCapped(response.body, maxBytes).catch((error: unknown) => {
+            throw fail("load-body", error);
+          });
+        throw await errorResponseError(target, response, load, scrub);
+      }
+      const contentType = mediaType(response.headers.get("content-type"));
+      if (contentType !== "text/event-stream") {
+        // A maintenance page, most likely: not read.
+        response.body?.cancel().catch(() => {});
+        throw FoxgloveApiError.unexpectedContentType(
+          target,
+          { status: response.status, headers: captureHeaders(response.headers) },
+          contentType === undefined ? undefined : scrub(contentType).slice(0, 100),
+        );
+      }
+      request.stopTimer();
+      streaming = true;
+      return new WatchStream(
+        response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
+        {
+          target,
+          fail: (error) => fail("load-body", error),
+          abort: () => request.close(),
+          release: () => request.dispose(),
+        },
+      );
+    } finally {
+      if (!streaming) request.dispose();
     }
   }
 
@@ -133,14 +250,39 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     baseUrl,
     timeoutMs,
     fetchDeviceInfo(callOptions?: ApiCallOptions) {
-      return call("device-info", "GET", DEVICE_INFO_PATH, parseDeviceInfo, callOptions?.signal);
+      return call(
+        {
+          endpoint: "device-info",
+          method: "GET",
+          path: DEVICE_INFO_PATH,
+          onSuccess: (target, body) => parseSuccessBody(target, body, parseDeviceInfo),
+        },
+        callOptions?.signal,
+      );
     },
     authorizeRemoteVisualization(deviceId: string, callOptions?: ApiCallOptions) {
       return call(
-        "remote-sessions",
-        "POST",
-        remoteSessionsPath(deviceId),
-        parseRtcCredentials,
+        {
+          endpoint: "remote-sessions",
+          method: "POST",
+          path: remoteSessionsPath(deviceId),
+          onSuccess: (target, body) => parseSuccessBody(target, body, parseRtcCredentials),
+        },
+        callOptions?.signal,
+      );
+    },
+    openWatch,
+    sendHeartbeat(watchLeaseId: string, callOptions?: ApiCallOptions) {
+      return call(
+        {
+          endpoint: "heartbeat",
+          method: "POST",
+          path: WATCH_HEARTBEAT_PATH,
+          // Upstream ignores the body of a successful heartbeat; so does this.
+          onSuccess: () => undefined,
+          json: JSON.stringify({ watchLeaseId }),
+          secrets: [watchLeaseId],
+        },
         callOptions?.signal,
       );
     },
@@ -152,6 +294,7 @@ async function errorResponseError(
   target: ApiRequestTarget,
   response: Response,
   load: (maxBytes: number) => Promise<CappedBody>,
+  scrub: Scrub,
 ): Promise<FoxgloveApiError> {
   const captured: ApiErrorResponse = {
     status: response.status,
@@ -165,9 +308,19 @@ async function errorResponseError(
   const body = await load(MAX_ERROR_BODY_BYTES);
   if (body.tooLarge) return FoxgloveApiError.errorResponseTooLarge(target, captured);
   const apiError = tryParseErrorBody(body.bytes);
-  return apiError === undefined
-    ? FoxgloveApiError.malformedErrorResponse(target, captured, lossyUtf8.decode(body.bytes))
-    : FoxgloveApiError.errorResponse(target, captured, apiError);
+  if (apiError === undefined) {
+    return FoxgloveApiError.malformedErrorResponse(
+      target,
+      captured,
+      scrub(lossyUtf8.decode(body.bytes)),
+    );
+  }
+  const { error, code } = apiError;
+  return FoxgloveApiError.errorResponse(
+    target,
+    captured,
+    code === undefined ? { error: scrub(error) } : { error: scrub(error), code: scrub(code) },
+  );
 }
 
 /** Parses a non-error response body (spec 3.6 step 3). */
@@ -211,7 +364,7 @@ function transportError(
   context: {
     timeoutMs: number;
     callerSignal: AbortSignal | undefined;
-    scrub: (text: string) => string;
+    scrub: Scrub;
   },
 ): FoxgloveApiError {
   const { timeoutMs, callerSignal, scrub } = context;
@@ -232,7 +385,7 @@ function transportError(
  */
 function describeNetworkError(
   error: unknown,
-  scrub: (text: string) => string,
+  scrub: Scrub,
 ): { networkCode?: string; detail?: string } {
   let current = error;
   let innermost: string | undefined;
@@ -255,6 +408,12 @@ function tryParseErrorBody(bytes: Uint8Array): ApiErrorBody | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The media type of a `Content-Type` value: parameters dropped, trimmed, lower-cased. */
+function mediaType(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  return (value.split(";", 1)[0] ?? "").trim().toLowerCase();
 }
 
 /** Declared `Content-Length`, or -1 when absent or unparsable (e.g. chunked responses). */

@@ -3,7 +3,8 @@ import { parseRetryAfterMs } from "./retry-after.js";
 
 /**
  * Why a Foxglove API call failed. The first seven are the variants of spec 3.6; `aborted` is added
- * for a caller that cancelled through its `AbortSignal` (the reference simply drops the future).
+ * for a caller that cancelled through its `AbortSignal` (the reference simply drops the future);
+ * the last two are the watch stream's own (spec 11.4).
  *
  * - `build-client`: the client could not be constructed (e.g. a token that is not a valid header).
  * - `send`: the request could not be sent or no response arrived (DNS, TCP, TLS, timeout).
@@ -13,6 +14,10 @@ import { parseRetryAfterMs } from "./retry-after.js";
  * - `error-response-too-large`: 4xx/5xx whose body exceeds 16 384 bytes.
  * - `parse-response`: a non-error status whose body does not have the endpoint's shape.
  * - `aborted`: the caller's signal fired.
+ * - `unexpected-content-type`: the watch answered 2xx but not `text/event-stream` (what a
+ *   maintenance page looks like; upstream backs off a fixed 30 s).
+ * - `malformed-event`: the watch stream sent a `hello` or `wake` whose data is not the expected
+ *   JSON, or a line or event over the parser's bound.
  */
 export type FoxgloveApiErrorReason =
   | "build-client"
@@ -22,10 +27,12 @@ export type FoxgloveApiErrorReason =
   | "malformed-error-response"
   | "error-response-too-large"
   | "parse-response"
-  | "aborted";
+  | "aborted"
+  | "unexpected-content-type"
+  | "malformed-event";
 
-/** The two endpoints of spec 3.4 and 3.5. */
-export type ApiEndpoint = "device-info" | "remote-sessions";
+/** The two endpoints of spec 3.4 and 3.5, and the watch stream and its heartbeat (spec 11.4). */
+export type ApiEndpoint = "device-info" | "remote-sessions" | "watch" | "heartbeat";
 
 /** The JSON body of an error response (spec 3.6). */
 export interface ApiErrorBody {
@@ -39,7 +46,7 @@ export interface ApiErrorBody {
 export interface ApiRequestTarget {
   readonly endpoint: ApiEndpoint;
   readonly method: string;
-  /** Full request URL, with any userinfo removed. */
+  /** Full request URL, with any userinfo removed (and without the watch's query: it names a lease). */
   readonly url: string;
 }
 
@@ -68,6 +75,8 @@ interface ErrorInit {
   body?: string;
   timedOut?: boolean;
   networkCode?: string;
+  contentType?: string;
+  event?: string;
   cause?: unknown;
 }
 
@@ -99,7 +108,10 @@ export class FoxgloveApiError extends Error {
   declare readonly method?: string;
   /** URL of the failed request (userinfo removed). */
   declare readonly url?: string;
-  /** HTTP status, on `error-response`, `malformed-error-response` and `error-response-too-large`. */
+  /**
+   * HTTP status, on `error-response`, `malformed-error-response` and `error-response-too-large`
+   * (and the 2xx of `unexpected-content-type`).
+   */
   declare readonly status?: number;
   /** Response headers (lower-case names, `set-cookie` dropped), on the status-bearing variants. */
   declare readonly headers?: Readonly<Record<string, string>>;
@@ -113,6 +125,10 @@ export class FoxgloveApiError extends Error {
   declare readonly timedOut?: boolean;
   /** On `send` / `load-body`: the system error code when known (`ECONNREFUSED`, `ENOTFOUND`, ...). */
   declare readonly networkCode?: string;
+  /** On `unexpected-content-type`: the media type received (lower-case, no parameters), if any. */
+  declare readonly contentType?: string;
+  /** On `malformed-event`: the SSE event that was malformed (`hello`, `wake`), if one was. */
+  declare readonly event?: string;
 
   private constructor(reason: FoxgloveApiErrorReason, message: string, init: ErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -128,6 +144,8 @@ export class FoxgloveApiError extends Error {
       body: init.body,
       timedOut: init.timedOut,
       networkCode: init.networkCode,
+      contentType: init.contentType,
+      event: init.event,
     };
     // Only defined fields become own properties, so logs and JSON stay short.
     for (const [key, value] of Object.entries(fields)) {
@@ -212,6 +230,41 @@ export class FoxgloveApiError extends Error {
       `unexpected response ${describe(target)}: ${detail}`,
       { target },
     );
+  }
+
+  /**
+   * `unexpected-content-type`: the watch answered `response.status` (2xx) with another media type
+   * than `text/event-stream`. `contentType` is that type without parameters, lower-cased and
+   * shortened; `undefined` when the header was missing.
+   */
+  static unexpectedContentType(
+    target: ApiRequestTarget,
+    response: ApiErrorResponse,
+    contentType: string | undefined,
+  ): FoxgloveApiError {
+    const what = contentType === undefined ? "no content type" : `content type "${contentType}"`;
+    return new FoxgloveApiError(
+      "unexpected-content-type",
+      `unexpected response ${describe(target)}: status ${response.status} with ${what}, not text/event-stream`,
+      { target, response, contentType },
+    );
+  }
+
+  /**
+   * `malformed-event`: the watch stream sent something unusable. `event` names the SSE event when
+   * one was malformed; `detail` says what was wrong and must never quote the data (a `wake` holds a
+   * LiveKit token, a `hello` the lease id).
+   */
+  static malformedEvent(
+    target: ApiRequestTarget,
+    event: string | undefined,
+    detail: string,
+  ): FoxgloveApiError {
+    const what = event === undefined ? "malformed watch stream" : `malformed \`${event}\` event`;
+    return new FoxgloveApiError("malformed-event", `${what} ${describe(target)}: ${detail}`, {
+      target,
+      event,
+    });
   }
 
   /**

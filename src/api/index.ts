@@ -1,6 +1,7 @@
 /**
- * Foxglove platform API layer (spec 3 and 4): the HTTP client for the two device endpoints, its
- * typed error, and the credentials provider. Imports neither LiveKit nor XState.
+ * Foxglove platform API layer (spec 3, 4 and 11.4): the HTTP client for the two device endpoints
+ * and the watch stream with its heartbeat, its typed error, the SSE parser and the credentials
+ * provider. Imports neither LiveKit nor XState.
  *
  * @module
  */
@@ -31,5 +32,26 @@ export {
 } from "./errors.js";
 export { encodePathSegment } from "./percent-encode.js";
 export { parseRetryAfterMs } from "./retry-after.js";
+export {
+  parseSse,
+  SSE_MAX_BYTES,
+  type SseFrame,
+  SseLimitError,
+  SseParser,
+  type SseParserOptions,
+} from "./sse.js";
 export type { ApiCallOptions, DeviceInfo, RtcCredentials } from "./types.js";
 export { joinUrl } from "./url.js";
+export {
+  MAX_WATCH_DURATION_MS,
+  MIN_DEVICE_WAIT_FOR_VIEWER_MS,
+  MIN_HEARTBEAT_INTERVAL_MS,
+  type OpenWatchOptions,
+  WATCH_HEARTBEAT_PATH,
+  WATCH_PATH,
+  type WatchConnection,
+  type WatchEvent,
+  type WatchHelloEvent,
+  type WatchKeepAliveEvent,
+  type WatchWakeEvent,
+} from "./watch.js";

@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from "./errors.js";
 import type { DeviceInfo, RtcCredentials } from "./types.js";
+import type { WatchHelloData, WatchWakeData } from "./watch.js";
 
 /**
  * Thrown by the parsers below. Its message names the offending field and the expected type, never
@@ -44,6 +45,39 @@ export function parseDeviceInfo(json: unknown): DeviceInfo {
 export function parseRtcCredentials(json: unknown): RtcCredentials {
   const object = asObject(json);
   return { url: requiredString(object, "url"), token: requiredString(object, "token") };
+}
+
+function nonNegativeInteger(object: JsonObject, key: string): number {
+  const value = object[key];
+  // serde's u64: an integer (JSON.parse cannot tell 5 from 5.0, so both pass), not negative.
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new ShapeError(`field "${key}" is not a non-negative integer`);
+  }
+  return value;
+}
+
+/** Validates a watch `hello` event's data (spec 11.4), before clamping. @throws ShapeError */
+export function parseWatchHello(json: unknown): WatchHelloData {
+  const object = asObject(json);
+  const watchLeaseId = requiredString(object, "watchLeaseId");
+  if (watchLeaseId === "") throw new ShapeError(`field "watchLeaseId" is empty`);
+  return {
+    watchLeaseId,
+    deviceWaitForViewerMs: nonNegativeInteger(object, "deviceWaitForViewerMs"),
+    heartbeatIntervalMs: nonNegativeInteger(object, "heartbeatIntervalMs"),
+  };
+}
+
+/** Validates a watch `wake` event's data (spec 11.4); a `null` session id counts as absent. @throws ShapeError */
+export function parseWatchWake(json: unknown): WatchWakeData {
+  const object = asObject(json);
+  const wake = { url: requiredString(object, "url"), token: requiredString(object, "token") };
+  const sessionId = object.remoteAccessSessionId;
+  if (sessionId === undefined || sessionId === null) return wake;
+  if (typeof sessionId !== "string") {
+    throw new ShapeError(`field "remoteAccessSessionId" is not a string`);
+  }
+  return { remoteAccessSessionId: sessionId, ...wake };
 }
 
 /** Validates an error body `{"error": string, "code"?: string}` (spec 3.6). @throws ShapeError */

@@ -1,7 +1,7 @@
 /**
  * A local Foxglove API ("dev API") for tests and the local demo stack: the two endpoints of spec 3
- * with `DeviceToken` auth, minting real LiveKit tokens, plus per-request fault injection and a
- * request log.
+ * and the watch stream with its heartbeat (spec 11.4), with `DeviceToken` auth, minting real
+ * LiveKit tokens, plus per-request fault injection and a request log.
  *
  * @module
  */
@@ -9,6 +9,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AccessToken } from "livekit-server-sdk";
+import {
+  DEV_DEVICE_WAIT_FOR_VIEWER_MS,
+  DEV_HEARTBEAT_INTERVAL_MS,
+  DEV_KEEP_ALIVE_MS,
+  type DevApiHeartbeat,
+  type DevApiWakeOptions,
+  type DevApiWatch,
+  type DevApiWatchFault,
+  type DevApiWatchQuery,
+  newRemoteAccessSessionId,
+  sendMaintenancePage,
+  WatchEndpoints,
+} from "./watch-endpoints.js";
 
 /**
  * The device token the dev API accepts by default: the spec's public test token (spec 3.7).
@@ -35,16 +48,22 @@ export function devRoomName(deviceId: string): string {
   return `device-${deviceId}`;
 }
 
-/** The two endpoints of spec 3. */
-export type DevApiEndpoint = "device-info" | "remote-sessions";
+/** The two endpoints of spec 3, and the watch stream and its heartbeat (spec 11.4). */
+export type DevApiEndpoint = "device-info" | "remote-sessions" | "watch" | "heartbeat";
 
 /**
  * A way for the dev API to misbehave on one request. Faults that replace the response (`status`,
- * `oversized-error`, `truncated-body`, `malformed-json`) skip the auth check; `delay` waits and
- * then answers normally; `expired-token` and `livekit-url` alter a successful credentials response
- * only (they are consumed but have no effect on device-info or on a rejected request).
+ * `oversized-error`, `truncated-body`, `malformed-json`, `maintenance-page`) skip the auth check;
+ * `delay` waits and then answers normally; `expired-token` and `livekit-url` alter a successful
+ * credentials response only, and the watch faults ({@link DevApiWatchFault}) a watch the request
+ * was entitled to (each is consumed but has no effect elsewhere, or on a rejected request).
+ *
+ * For the watch: `status` 401, 409, 410 (or any other) refuse it; `delay` holds the response
+ * headers. For the heartbeat: `failNext("heartbeat", { type: "status", status: 500 }, { times: 3 })`
+ * fails the next three.
  */
 export type DevApiFault =
+  | DevApiWatchFault
   /**
    * Answer with `status`. The body is `json` serialised (default `{"error": "dev API fault <status>",
    * "code": "dev_fault"}`), or `body` verbatim (e.g. `""`, HTML, invalid UTF-8 bytes) with
@@ -95,6 +114,10 @@ export interface DevApiRequest {
   readonly bodyBytes: number;
   /** Decoded device id of a credentials request. */
   readonly deviceId?: string;
+  /** The query of a watch request. */
+  readonly query?: DevApiWatchQuery;
+  /** The `watchLeaseId` a heartbeat's body names. */
+  readonly watchLeaseId?: string;
   /** The fault applied to this request, if any. */
   readonly fault?: DevApiFault["type"];
   /**
@@ -133,6 +156,19 @@ export interface DevApiOptions {
   readonly tokenTtl?: number | string;
   /** URL of a stopped server, for the `livekit-url` fault; default a closed local port. */
   readonly stoppedServerUrl?: string;
+  /** `heartbeatIntervalMs` sent in `hello`; default 5000 (the upstream mock's). */
+  readonly heartbeatIntervalMs?: number;
+  /** `deviceWaitForViewerMs` sent in `hello`; default 300 000 (the upstream mock's). */
+  readonly deviceWaitForViewerMs?: number;
+  /** Interval of keep-alive comments on an open watch; default 15 000; 0 sends none. */
+  readonly keepAliveMs?: number;
+  /**
+   * A lease neither refreshed by `hello` nor by an accepted heartbeat for this long is gone (410);
+   * default four heartbeat intervals.
+   */
+  readonly leaseTtlMs?: number;
+  /** The `remoteAccessSessionId` every `wake` carries; default a fresh `ras_<random>`. */
+  readonly remoteAccessSessionId?: string;
 }
 
 /** A running (or runnable) dev API; see {@link createDevApi}. */
@@ -163,6 +199,30 @@ export interface DevApi {
   setFault(endpoint: DevApiEndpoint, fault: DevApiFault | undefined): void;
   /** Removes queued and persistent faults of `endpoint`, or of all endpoints. */
   clearFaults(endpoint?: DevApiEndpoint): void;
+  /** The `remoteAccessSessionId` `wake` sends (stable for this dev API). */
+  readonly remoteAccessSessionId: string;
+  /** The watch open now (the one `wake` would use), if any. */
+  readonly currentWatch: DevApiWatch | undefined;
+  /** Watch streams whose connection is not closed yet. */
+  readonly openWatches: number;
+  /** Every heartbeat received so far, oldest first, faulted and refused ones included. */
+  readonly heartbeats: readonly DevApiHeartbeat[];
+  /** Resolves at once if a watch is open, else when one opens. */
+  watchOpened(): Promise<void>;
+  /**
+   * Resolves when the next watch stream opens (its headers sent; with a normal watch, `hello` too),
+   * even one a fault ends at once.
+   */
+  nextWatch(): Promise<void>;
+  /** Resolves with the next heartbeat once it has been answered. */
+  nextHeartbeat(): Promise<DevApiHeartbeat>;
+  /**
+   * Sends `wake` on the open watch: `{remoteAccessSessionId, url, token}` with a freshly minted
+   * LiveKit token for the room. Resolves false if no watch is open.
+   */
+  wake(options?: DevApiWakeOptions): Promise<boolean>;
+  /** Ends the open watch cleanly, or destroys its connection (`reset`). False if none is open. */
+  endWatch(options?: { reset?: boolean }): boolean;
   /** Starts listening. */
   start(): Promise<void>;
   /** Stops listening, cancels pending delays and destroys open connections. Idempotent. */
@@ -172,6 +232,20 @@ export interface DevApi {
 type MutableRequest = { -readonly [K in keyof DevApiRequest]: DevApiRequest[K] };
 
 const DEVICE_INFO_PATH = "/internal/platform/v1/device-info";
+const WATCH_PATH = "/internal/platform/v1/remote-sessions/watch";
+const HEARTBEAT_PATH = "/internal/platform/v1/remote-sessions/watch/heartbeat";
+const ENDPOINTS: readonly DevApiEndpoint[] = [
+  "device-info",
+  "remote-sessions",
+  "watch",
+  "heartbeat",
+];
+const METHODS: Readonly<Record<DevApiEndpoint, string>> = {
+  "device-info": "GET",
+  "remote-sessions": "POST",
+  watch: "GET",
+  heartbeat: "POST",
+};
 const REMOTE_SESSIONS_PATH = /^\/internal\/platform\/v1\/devices\/([^/]*)\/remote-sessions$/;
 const OVERSIZED_DEFAULT_BYTES = 20_000;
 const MAX_REQUEST_BODY_BYTES = 1_048_576;
@@ -204,6 +278,8 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
   const queued: Record<DevApiEndpoint, DevApiFault[]> = {
     "device-info": [],
     "remote-sessions": [],
+    watch: [],
+    heartbeat: [],
   };
   const persistent: Partial<Record<DevApiEndpoint, DevApiFault>> = {};
   let server: Server | undefined;
@@ -222,6 +298,17 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
     token.addGrant({ roomJoin: true, room: roomName });
     return token.toJwt();
   }
+
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEV_HEARTBEAT_INTERVAL_MS;
+  const watch = new WatchEndpoints({
+    heartbeatIntervalMs,
+    deviceWaitForViewerMs: options.deviceWaitForViewerMs ?? DEV_DEVICE_WAIT_FOR_VIEWER_MS,
+    keepAliveMs: options.keepAliveMs ?? DEV_KEEP_ALIVE_MS,
+    leaseTtlMs: options.leaseTtlMs ?? 4 * heartbeatIntervalMs,
+    remoteAccessSessionId: options.remoteAccessSessionId ?? newRemoteAccessSessionId(),
+    livekitUrl,
+    mintToken,
+  });
 
   /** Resolves after `ms`, or early if the connection closes (client gone or server closing). */
   function sleep(ms: number, res: ServerResponse): Promise<void> {
@@ -245,20 +332,25 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
       activeRequests--;
       if (record !== undefined && !res.writableFinished) record.abandoned = true;
     });
-    const bodyBytes = await drain(req);
+    const body = await drain(req);
     const rawPath = req.url ?? "/";
     const pathname = rawPath.split("?")[0] ?? "";
     const route = matchRoute(pathname);
     const authorized = req.headers.authorization === expectedAuth;
     const fault = route === undefined ? undefined : takeFault(route.endpoint);
+    const query = route?.endpoint === "watch" ? watchQuery(rawPath) : undefined;
+    const watchLeaseId =
+      route?.endpoint === "heartbeat" ? watch.recordHeartbeat(body, res) : undefined;
     record = {
       endpoint: route?.endpoint,
       method: req.method ?? "",
       path: rawPath,
       headers: redactHeaders(req.headers),
       authorized,
-      bodyBytes,
+      bodyBytes: body.byteLength,
       ...(route?.deviceId === undefined ? {} : { deviceId: route.deviceId }),
+      ...(query === undefined ? {} : { query }),
+      ...(watchLeaseId === undefined ? {} : { watchLeaseId }),
       ...(fault === undefined ? {} : { fault: fault.type }),
       abandoned: res.destroyed,
     };
@@ -268,12 +360,17 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
     if (fault !== undefined && (await applyResponseFault(fault, res))) return;
     if (res.destroyed) return;
 
-    const expectedMethod = route.endpoint === "device-info" ? "GET" : "POST";
+    const expectedMethod = METHODS[route.endpoint];
     if (req.method !== expectedMethod) {
       return sendJson(res, 405, { error: "method not allowed" }, { allow: expectedMethod });
     }
     // Like the reference mocks: a wrong or missing token gets 401 with an empty body.
     if (!authorized) return send(res, 401, "");
+
+    if (route.endpoint === "watch") {
+      return watch.serveWatch(res, query ?? {}, isWatchFault(fault) ? fault : undefined);
+    }
+    if (route.endpoint === "heartbeat") return watch.answerHeartbeat(res, watchLeaseId);
 
     if (route.endpoint === "device-info") {
       return sendJson(res, 200, {
@@ -338,8 +435,17 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
         // Let the partial body leave before the connection goes.
         setImmediate(() => res.socket?.destroy());
         return true;
+      case "maintenance-page":
+        sendMaintenancePage(res);
+        return true;
       case "expired-token":
       case "livekit-url":
+      case "no-hello":
+      case "late-hello":
+      case "malformed-event":
+      case "end-after-hello":
+      case "silent-after-hello":
+      case "reset-after-hello":
         return false;
     }
   }
@@ -350,6 +456,8 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
     if (!pathname.startsWith(basePath)) return undefined;
     const path = pathname.slice(basePath.length);
     if (path === DEVICE_INFO_PATH) return { endpoint: "device-info" };
+    if (path === WATCH_PATH) return { endpoint: "watch" };
+    if (path === HEARTBEAT_PATH) return { endpoint: "heartbeat" };
     const match = REMOTE_SESSIONS_PATH.exec(path);
     if (match === null) return undefined;
     let decoded: string;
@@ -402,13 +510,28 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
       else persistent[endpoint] = fault;
     },
     clearFaults(endpoint) {
-      for (const key of endpoint === undefined
-        ? (["device-info", "remote-sessions"] as const)
-        : [endpoint]) {
+      for (const key of endpoint === undefined ? ENDPOINTS : [endpoint]) {
         queued[key].length = 0;
         delete persistent[key];
       }
     },
+    get remoteAccessSessionId() {
+      return watch.remoteAccessSessionId;
+    },
+    get currentWatch() {
+      return watch.currentWatch;
+    },
+    get openWatches() {
+      return watch.openWatches;
+    },
+    get heartbeats() {
+      return watch.heartbeats;
+    },
+    watchOpened: () => watch.watchOpened(),
+    nextWatch: () => watch.nextWatch(),
+    nextHeartbeat: () => watch.nextHeartbeat(),
+    wake: (wakeOptions) => watch.wake(wakeOptions),
+    endWatch: (endOptions) => watch.endWatch(endOptions),
     async start() {
       if (server !== undefined) throw new Error("dev API already started");
       stoppedServerUrl ??= await findClosedPortUrl(host);
@@ -441,6 +564,7 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
       port = undefined;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      watch.close();
       const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
       // server.close() only stops accepting: open keep-alive and delayed requests would hold it.
       for (const socket of sockets) socket.destroy();
@@ -477,14 +601,40 @@ function sendJson(
   send(res, status, JSON.stringify(json), { "content-type": "application/json", ...headers });
 }
 
-/** Reads and discards the request body, returning its size (capped, to stay cheap). */
-async function drain(req: IncomingMessage): Promise<number> {
+/** Reads the request body (capped, to stay cheap: the rest is not read). */
+async function drain(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
     total += (chunk as Buffer).byteLength;
     if (total > MAX_REQUEST_BODY_BYTES) break;
   }
-  return total;
+  return Buffer.concat(chunks);
+}
+
+/** The watch query parameters present in a request target. */
+function watchQuery(rawPath: string): DevApiWatchQuery {
+  const params = new URL(rawPath, "http://dev-api.invalid").searchParams;
+  const query: Record<string, string> = {};
+  for (const name of ["protocolVersion", "remoteAccessSessionId", "previousWatchLeaseId"]) {
+    const value = params.get(name);
+    if (value !== null) query[name] = value;
+  }
+  return query;
+}
+
+const WATCH_FAULTS = new Set<string>([
+  "no-hello",
+  "late-hello",
+  "malformed-event",
+  "end-after-hello",
+  "silent-after-hello",
+  "reset-after-hello",
+]);
+
+function isWatchFault(fault: DevApiFault | undefined): fault is DevApiWatchFault {
+  return fault !== undefined && WATCH_FAULTS.has(fault.type);
 }
 
 function redactHeaders(

@@ -20,3 +20,13 @@ export {
   LocalLivekitServer,
 } from "./livekit-server.js";
 export { type LocalStack, type LocalStackOptions, startLocalStack } from "./local-stack.js";
+export {
+  DEV_DEVICE_WAIT_FOR_VIEWER_MS,
+  DEV_HEARTBEAT_INTERVAL_MS,
+  DEV_KEEP_ALIVE_MS,
+  type DevApiHeartbeat,
+  type DevApiWakeOptions,
+  type DevApiWatch,
+  type DevApiWatchFault,
+  type DevApiWatchQuery,
+} from "./watch-endpoints.js";
