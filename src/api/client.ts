@@ -224,10 +224,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (contentType !== "text/event-stream") {
         // A maintenance page, most likely: not read.
         response.body?.cancel().catch(() => {});
+        const raw = response.headers.get("content-type");
         throw FoxgloveApiError.unexpectedContentType(
           target,
-          { status: response.status, headers: captureHeaders(response.headers) },
-          contentType === undefined ? undefined : scrub(contentType).slice(0, 100),
+          { status: response.status, headers: captureHeaders(response.headers, scrub) },
+          raw === null ? undefined : mediaType(scrub(raw))?.slice(0, 100),
         );
       }
       request.stopTimer();
@@ -298,7 +299,7 @@ async function errorResponseError(
 ): Promise<FoxgloveApiError> {
   const captured: ApiErrorResponse = {
     status: response.status,
-    headers: captureHeaders(response.headers),
+    headers: captureHeaders(response.headers, scrub),
   };
   if (declaredLength(response.headers) > MAX_ERROR_BODY_BYTES) {
     // Not read: cancelling lets undici drop the connection.
@@ -422,11 +423,14 @@ function declaredLength(headers: Headers): number {
   return value !== null && /^[0-9]+$/.test(value) ? Number(value) : -1;
 }
 
-/** Response headers as a plain object; `set-cookie` is dropped because it can carry a session. */
-function captureHeaders(headers: Headers): Record<string, string> {
+/**
+ * Response headers as a plain object, scrubbed; `set-cookie` is dropped because it can carry a
+ * session.
+ */
+function captureHeaders(headers: Headers, scrub: Scrub): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (name !== "set-cookie") out[name] = value;
+    if (name !== "set-cookie") out[name] = scrub(value);
   });
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Gateway, GatewayOptions } from "../gateway/index.js";
-import { float64Parameter, type Parameter } from "../protocol/index.js";
+import { float64Parameter, type Parameter, type ParameterValue } from "../protocol/index.js";
 import type { Service } from "../session/v22/services.js";
 
 const encoder = new TextEncoder();
@@ -59,10 +59,18 @@ export class DemoFeatures {
         getParameters: ({ names }) =>
           [...this.#values.values()].filter((p) => names.length === 0 || names.includes(p.name)),
         setParameters: ({ parameters }) => {
-          const known = parameters.filter((p) => this.#values.has(p.name));
-          for (const parameter of known) this.#values.set(parameter.name, parameter);
-          this.#gateway?.publishParameterValues(known);
-          return known;
+          const changed: Parameter[] = [];
+          for (const { name, value } of parameters) {
+            const current = this.#values.get(name);
+            const next = current && value && sameKind(current, value);
+            if (!next) continue;
+            this.#values.set(name, next);
+            changed.push(next);
+          }
+          this.#gateway?.publishParameterValues(changed);
+          // The values now in effect: a refused edit is answered with the value kept.
+          const names = new Set(parameters.map((p) => p.name));
+          return [...this.#values.values()].filter((p) => names.has(p.name));
         },
       },
     };
@@ -73,10 +81,35 @@ export class DemoFeatures {
     this.#gateway = gateway;
   }
 
+  /** Whether `/demo/status` is published (`/demo/enabled`). */
+  get enabled(): boolean {
+    const value = this.#values.get("/demo/enabled")?.value;
+    return value?.kind !== "bool" || value.value;
+  }
+
+  /** What `/demo/log` says it is (`/demo/label`). */
+  get label(): string {
+    const value = this.#values.get("/demo/label")?.value;
+    return value?.kind === "string" ? value.value : "";
+  }
+
   /** The status rate viewers set (`/demo/rate_hz`), bounded to 0.1-50 Hz. */
   get rateHz(): number {
     const value = this.#values.get("/demo/rate_hz")?.value;
     const rate = value?.kind === "float64" ? value.value : 10;
     return Math.min(50, Math.max(0.1, rate));
   }
+}
+
+/**
+ * An edit that keeps the parameter's type (an integer is taken for a float64), or undefined: a
+ * viewer cannot turn the rate into a string.
+ */
+function sameKind(current: Parameter, value: ParameterValue): Parameter | undefined {
+  const kind = current.value?.kind;
+  if (kind === "float64" && value.kind === "integer")
+    return { ...current, value: { kind, value: Number(value.value) } };
+  if (kind === "float64" && value.kind === "float64" && !Number.isFinite(value.value))
+    return undefined;
+  return kind === value.kind ? { ...current, value } : undefined;
 }

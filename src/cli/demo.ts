@@ -19,10 +19,11 @@ const DEMO_STATUS_SCHEMA = {
 const INFO = 2;
 
 /**
- * Publishes something to look at: `/demo/status` (JSON with a JSON Schema, 10 Hz, or the rate the
- * `/demo/rate_hz` parameter says) and `/demo/log` (`foxglove.Log`, 1 Hz); with protocol 2.2 also
- * `/demo/events`, a Reliable channel (one event every 5 s). Returns the function that stops it
- * and closes the channels.
+ * Publishes something to look at: `/demo/status` (JSON with a JSON Schema, 10 Hz) and `/demo/log`
+ * (`foxglove.Log`, 1 Hz). With protocol 2.2 also `/demo/events`, a Reliable channel (one event
+ * every 2 s), and the parameters steer it: `/demo/rate_hz` is the status rate, `/demo/enabled`
+ * pauses the status, `/demo/label` starts each log line. Returns the function that stops it and
+ * closes the channels.
  */
 export function startDemo(context: Context, features?: DemoFeatures): () => void {
   const status = context.createChannel({
@@ -53,18 +54,18 @@ export function startDemo(context: Context, features?: DemoFeatures): () => void
     counter++;
     sinceStatus += 20;
     const rate = features?.rateHz ?? 10;
-    if (sinceStatus >= 1000 / rate) {
+    if (sinceStatus >= 1000 / rate && features?.enabled !== false) {
       sinceStatus = 0;
       const t = counter / 50;
       status.log({ counter, sin: Math.sin(t), cos: Math.cos(t) });
     }
-    if (counter % 250 === 0) events?.log({ event: "heartbeat", counter });
+    if (counter % 100 === 0) events?.log({ event: "heartbeat", counter });
     if (counter % 50 === 0) {
       const now = Date.now();
       log.log({
         timestamp: { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1e6 },
         level: INFO,
-        message: `demo running for ${counter / 50} s`,
+        message: `${features?.label ? `${features.label}: ` : ""}demo running for ${counter / 50} s`,
         name: "foxglove-gateway demo",
         file: "demo.ts",
         line: 1,

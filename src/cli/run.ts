@@ -5,15 +5,10 @@ import { createConsola, LogLevels, type LogType } from "consola";
 import type { InspectionEvent } from "xstate";
 import type { Dashboard } from "../dashboard/index.js";
 import { type LocalStack, startLocalStack } from "../dev/local-stack.js";
-import {
-  defaultContext,
-  disposeLivekit,
-  GatewayConfigError,
-  type GatewayStatus,
-  startGateway,
-} from "../index.js";
+import { defaultContext, disposeLivekit, GatewayConfigError, startGateway } from "../index.js";
 import { startDemo } from "./demo.js";
 import { DemoFeatures } from "./demo-features.js";
+import { followJsonStatus } from "./json-status.js";
 
 const LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
 const DEFAULT_DASHBOARD_PORT = 8090;
@@ -34,13 +29,15 @@ Options:
                       for a viewer; always: in the room all the time (the only mode of 0.20)
   --inspect stately   also show the statechart in the Stately inspector (prints its URL)
   --log-level <level> ${LEVELS.join(", ")} (default: info)
-  --json              one JSON object per line on stdout for each status change
-                      ("state" is "running" once the gateway serves); logs go to stderr
+  --json              one JSON object per line on stdout for each status change, and when the
+                      viewers' round trips move ("state" is "running" once the gateway serves,
+                      "viewers" has each viewer's "rttMs"); logs go to stderr
   --dashboard-port <port>
                       port of the local dashboard on 127.0.0.1 (default: ${DEFAULT_DASHBOARD_PORT};
                       0 picks a free one): live statechart, status and an in-browser viewer
   --no-dashboard      do not serve the dashboard
-  --no-demo           do not publish the demo channels (/demo/status, /demo/log)
+  --no-demo           do not publish the demo (/demo/status, /demo/log; with 2.2 also the
+                      Reliable /demo/events, the /demo/add service and /demo/* parameters)
   -h, --help          show this help
 `;
 
@@ -158,10 +155,10 @@ async function main(): Promise<number> {
       ...demoFeatures?.options,
     });
     demoFeatures?.attach(gateway);
+    // Stopped after the gateway, so that its last status lines are printed.
+    if (values.json) teardown.push(followJsonStatus(gateway, (line) => process.stdout.write(line)));
     teardown.push(() => gateway.stop());
     dashboard?.attach(gateway, stack);
-    if (values.json)
-      gateway.onStatus((status) => process.stdout.write(`${JSON.stringify(jsonStatus(status))}\n`));
     if (!values["no-demo"]) teardown.push(startDemo(defaultContext(), demoFeatures));
 
     const interrupted = new Promise<"interrupted">((resolve) => {
@@ -178,28 +175,6 @@ async function main(): Promise<number> {
     await stopAll();
   }
   return 0;
-}
-
-/** The status as one line of JSON: what scripts and the dashboard read. */
-function jsonStatus(status: GatewayStatus) {
-  return {
-    time: new Date().toISOString(),
-    state: status.state,
-    phase: status.phase,
-    reconnecting: status.reconnecting,
-    attempt: status.attempt,
-    participants: status.participants,
-    droppedMessages: status.droppedMessages,
-    ...(status.device && { device: status.device }),
-    ...(status.identity && { identity: status.identity }),
-    ...(status.nextRetryAt !== undefined && {
-      nextRetryAt: new Date(status.nextRetryAt).toISOString(),
-    }),
-    ...(status.lease && { lease: status.lease }),
-    ...(status.lastSessionEnd && { lastSessionEnd: status.lastSessionEnd }),
-    ...(status.viewers.length > 0 && { viewers: status.viewers }),
-    ...(status.lastError && { lastError: status.lastError }),
-  };
 }
 
 export function run(): Promise<void> {

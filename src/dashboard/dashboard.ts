@@ -16,6 +16,9 @@ import { DASHBOARD_PAGE } from "./page.js";
 import { refusal } from "./request-guard.js";
 import type { ChannelSummary, DashboardStatus, ViewerGrant } from "./wire.js";
 
+/** How often the viewers' round-trip times are looked at: they change without a status event. */
+const ROUND_TRIP_CHECK_MS = 1_000;
+
 export interface DashboardOptions {
   /** Port on loopback. Default: 0, a free one. */
   port?: number;
@@ -66,22 +69,32 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   let stack: LocalStack | undefined;
   let restarting: Promise<void> | undefined;
   let channels: ChannelSummary[] = [];
-  const current = (): DashboardStatus => ({
-    ...(gateway && { gateway: gateway.status }),
-    channels,
-    ...(stack && {
-      livekit: {
-        url: stack.livekit.url,
-        running: stack.livekit.isRunning,
-        restarting: restarting !== undefined,
-      },
-    }),
-  });
+  /** The viewers (with their round trips) as last sent to the page. */
+  let viewersSent = "[]";
+  const current = (): DashboardStatus => {
+    const status = gateway?.status;
+    viewersSent = JSON.stringify(status?.viewers ?? []);
+    return {
+      ...(status && { gateway: status }),
+      channels,
+      ...(stack && {
+        livekit: {
+          url: stack.livekit.url,
+          running: stack.livekit.isRunning,
+          restarting: restarting !== undefined,
+        },
+      }),
+    };
+  };
   const event = () => `data: ${redact(JSON.stringify(current()), secrets)}\n\n`;
   const broadcast = () => {
     const message = event();
     for (const response of listeners) response.write(message);
   };
+  const roundTripCheck = setInterval(() => {
+    if (gateway && JSON.stringify(gateway.status.viewers) !== viewersSent) broadcast();
+  }, ROUND_TRIP_CHECK_MS);
+  roundTripCheck.unref();
   const stopWatchingChannels = watchChannels(options.context ?? defaultContext(), (open) => {
     channels = open;
     broadcast();
@@ -121,6 +134,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
             error: "no local stack: open the device in the Foxglove app",
           });
         return send(response, 200, await grantFor(stack));
+      case "POST /api/wake":
+        if (!stack) return send(response, 404, { error: "no local stack to wake the device" });
+        return send(response, 200, { woken: await wakeIfDormant(stack) });
       case "POST /api/livekit/restart":
         if (!stack) return send(response, 404, { error: "no local livekit-server to restart" });
         await restartLivekit(stack);
@@ -130,7 +146,15 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     }
   }
 
+  /** A viewer wants the device: on demand, that is what makes the platform wake it. */
+  async function wakeIfDormant(stack: LocalStack): Promise<boolean> {
+    const status = gateway?.status;
+    if (status?.connection !== "on-demand" || status.state !== "watching") return false;
+    return stack.api.wake();
+  }
+
   async function grantFor(stack: LocalStack): Promise<ViewerGrant> {
+    await wakeIfDormant(stack);
     const identity = `dashboard-viewer-${randomUUID().slice(0, 8)}`;
     const protocol = gateway?.status.protocol ?? "2.2";
     // A 2.2 viewer says so in its participant attributes, as the Foxglove app does.
@@ -182,6 +206,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     },
     async close() {
       detachGateway();
+      clearInterval(roundTripCheck);
       stopWatchingChannels();
       for (const response of listeners) response.end();
       await feed.close();

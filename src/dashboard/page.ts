@@ -43,8 +43,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
   .channel-head button { margin-left: auto; }
   .tag { font-size: 11px; padding: 0 6px; border-radius: 999px; background: #eceff4; color: var(--muted); }
   .row { display: flex; align-items: center; gap: 8px; padding: 4px 0; }
-  .row input { flex: 1; font: inherit; padding: 2px 6px; border: 1px solid var(--line); border-radius: 6px; }
-  h3 { font-size: 12px; margin: 12px 0 4px; color: var(--muted); }
+  .row input:not([type]) { flex: 1; min-width: 0; font: inherit; padding: 2px 6px; border: 1px solid var(--line); border-radius: 6px; }
+  .row code:first-child { min-width: 120px; }
   pre.message { margin: 6px 0 0; padding: 6px 8px; background: #f1f3f7; border-radius: 6px;
                 font-size: 12px; max-height: 140px; overflow: auto; white-space: pre-wrap; }
 </style>
@@ -70,16 +70,23 @@ export const DASHBOARD_PAGE = `<!doctype html>
   </section>
   <section>
     <h2>In-browser viewer</h2>
+    <button id="connect-viewer" data-testid="connect-viewer" hidden>Connect viewer</button>
     <p class="muted" id="viewer-state" data-testid="viewer-state"></p>
     <p class="muted" id="viewer-rtt" data-testid="viewer-rtt" hidden></p>
+    <p id="viewer-notice" data-testid="viewer-notice" hidden></p>
     <div id="viewer-channels"></div>
-    <div id="viewer-services" data-testid="viewer-services"></div>
-    <div id="viewer-parameters" data-testid="viewer-parameters"></div>
-    <pre class="message" id="viewer-replies" data-testid="viewer-replies" hidden></pre>
   </section>
   <section>
     <h2>Transitions</h2>
     <ul id="transitions" data-testid="transitions"></ul>
+  </section>
+  <section id="services-section" hidden>
+    <h2>Services</h2>
+    <div id="viewer-services"></div>
+  </section>
+  <section id="parameters-section" hidden>
+    <h2>Parameters</h2>
+    <div id="viewer-parameters"></div>
   </section>
 </main>
 <script type="module" src="/dashboard.js"></script>

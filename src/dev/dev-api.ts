@@ -160,7 +160,10 @@ export interface DevApiOptions {
   readonly heartbeatIntervalMs?: number;
   /** `deviceWaitForViewerMs` sent in `hello`; default 300 000 (the upstream mock's). */
   readonly deviceWaitForViewerMs?: number;
-  /** Interval of keep-alive comments on an open watch; default 15 000; 0 sends none. */
+  /**
+   * Interval of keep-alive comments on an open watch; default the heartbeat interval (a gateway
+   * takes 2.5 intervals of silence for a dead stream); 0 sends none.
+   */
   readonly keepAliveMs?: number;
   /**
    * A lease neither refreshed by `hello` nor by an accepted heartbeat for this long is gone (410);
@@ -303,7 +306,7 @@ export function createDevApi(options: DevApiOptions = {}): DevApi {
   const watch = new WatchEndpoints({
     heartbeatIntervalMs,
     deviceWaitForViewerMs: options.deviceWaitForViewerMs ?? DEV_DEVICE_WAIT_FOR_VIEWER_MS,
-    keepAliveMs: options.keepAliveMs ?? DEV_KEEP_ALIVE_MS,
+    keepAliveMs: options.keepAliveMs ?? options.heartbeatIntervalMs ?? DEV_KEEP_ALIVE_MS,
     leaseTtlMs: options.leaseTtlMs ?? 4 * heartbeatIntervalMs,
     remoteAccessSessionId: options.remoteAccessSessionId ?? newRemoteAccessSessionId(),
     livekitUrl,

@@ -32,10 +32,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const progress = options.onProgress ?? (() => {});
   const binary = await provisionLivekitServer({ onProgress: progress });
   const livekit = await LocalLivekitServer.start({ binary: binary.path, log: progress });
-  const api = await startDevApi({ livekitUrl: livekit.url }).catch(async (error: unknown) => {
-    await livekit.stop();
-    throw error;
-  });
+  // A short wait for viewers: the gateway goes back to sleep soon after the last one leaves.
+  const api = await startDevApi({ livekitUrl: livekit.url, deviceWaitForViewerMs: 10_000 }).catch(
+    async (error: unknown) => {
+      await livekit.stop();
+      throw error;
+    },
+  );
   progress(`dev API ready at ${api.url} (device ${api.deviceId}, room ${api.roomName})`);
   return {
     livekit,

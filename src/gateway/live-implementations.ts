@@ -23,6 +23,7 @@ import { within } from "../within.js";
 import { toGatewayFailure } from "./failures.js";
 import type { ResolvedOptions } from "./options.js";
 import type { SessionHub } from "./session-hub.js";
+import { type WatchClient, WatchSecrets, watchActors } from "./watch-actors.js";
 
 /** A session of either protocol, as the live actors drive it. */
 export interface LiveSession {
@@ -36,6 +37,8 @@ export interface LiveSession {
 
 export interface LiveDependencies {
   provider: CredentialsProvider;
+  /** The platform's watch calls (the on-demand connection). */
+  watchClient: WatchClient;
   options: ResolvedOptions;
   log: SessionLog;
   /** What protocol 2.2 sessions share across the gateway's lifetime. */
@@ -70,27 +73,35 @@ const FLUSH_TIMEOUT_MS = 2_000;
 export function provideLiveImplementations(deps: LiveDependencies) {
   const { provider, options, log } = deps;
   const slot: Slot = {};
+  const watchSecrets = new WatchSecrets();
   const fail = (error: unknown) => toGatewayFailure(error, [options.deviceToken]);
-  const startSession = (room: JoinedRoom): LiveSession => {
-    const session = options.protocol === "0.20" ? legacySession(room) : controlSession(room);
+  const startSession = (room: JoinedRoom, sessionId: string): LiveSession => {
+    const session =
+      options.protocol === "0.20"
+        ? legacySession(room, sessionId)
+        : controlSession(room, sessionId);
     deps.onSession?.(session);
     return session;
   };
-  const serverInfo = (library?: string, supportedEncodings = options.supportedEncodings) =>
+  const serverInfo = (
+    sessionId: string,
+    library?: string,
+    supportedEncodings = options.supportedEncodings,
+  ) =>
     buildServerInfo({
       name: options.name,
       deviceName: provider.deviceName,
       capabilities: options.capabilities,
       supportedEncodings,
       metadata: options.serverInfoMetadata,
-      sessionId: options.sessionId,
+      sessionId,
       library,
     });
-  const legacySession = (room: JoinedRoom): LiveSession => {
+  const legacySession = (room: JoinedRoom, sessionId: string): LiveSession => {
     const session = new RemoteAccessSession({
       room,
       context: options.context,
-      serverInfo: () => serverInfo(),
+      serverInfo: () => serverInfo(sessionId),
       channelFilter: options.channelFilter,
       backlogSize: options.messageBacklogSize,
       clientPublish: options.capabilities.includes("clientPublish"),
@@ -110,7 +121,7 @@ export function provideLiveImplementations(deps: LiveDependencies) {
       removeViewer: (p) => session.removeViewer(p.identity),
     };
   };
-  const controlSession = (room: JoinedRoom): LiveSession => {
+  const controlSession = (room: JoinedRoom, sessionId: string): LiveSession => {
     const { hub } = deps;
     const has = (capability: (typeof options.capabilities)[number]) =>
       options.capabilities.includes(capability);
@@ -119,7 +130,7 @@ export function provideLiveImplementations(deps: LiveDependencies) {
       context: options.context,
       // Services' request encodings are supported encodings too (spec 11.6).
       serverInfo: () =>
-        serverInfo(FG_LIBRARY_V22, [
+        serverInfo(sessionId, FG_LIBRARY_V22, [
           ...new Set([...options.supportedEncodings, ...hub.services.requestEncodings()]),
         ]),
       channelFilter: options.channelFilter,
@@ -173,23 +184,34 @@ export function provideLiveImplementations(deps: LiveDependencies) {
         return { url };
       }),
 
-      connectRoom: fromPromise<RoomJoined, { url: string }>(async ({ signal }) => {
-        try {
-          const { url, token } = await provider.getCredentials({ signal });
-          const room = await joinRoom(url, token, {
-            signal,
-            connectTimeoutMs: options.connectTimeoutMs,
-          });
-          slot.room = room;
-          slot.session = startSession(room);
-          return {
-            identity: room.identity,
-            participants: room.remoteParticipants.map(toParticipantRef),
-          };
-        } catch (error) {
-          throw fail(error);
-        }
-      }),
+      connectRoom: fromPromise<RoomJoined, { url: string; remoteAccessSessionId?: string }>(
+        async ({ input, signal }) => {
+          try {
+            const onDemand = options.connection === "on-demand";
+            // On demand the platform's wake carried the credentials; always, the API hands them out.
+            const credentials = onDemand
+              ? watchSecrets.takeWake()
+              : await provider.getCredentials({ signal });
+            if (!credentials) throw new Error("woken without LiveKit credentials");
+            const room = await joinRoom(credentials.url, credentials.token, {
+              signal,
+              connectTimeoutMs: options.connectTimeoutMs,
+            });
+            slot.room = room;
+            // On demand, the platform's session id is the one viewers see (empty until it gives one).
+            const sessionId = onDemand ? (input.remoteAccessSessionId ?? "") : options.sessionId;
+            slot.session = startSession(room, sessionId);
+            return {
+              identity: room.identity,
+              participants: room.remoteParticipants.map(toParticipantRef),
+            };
+          } catch (error) {
+            throw fail(error);
+          }
+        },
+      ),
+
+      ...watchActors(deps.watchClient, watchSecrets, fail),
 
       roomEvents: fromCallback<{ type: string }, void>(({ sendBack }) => {
         const room = slot.room;
@@ -254,6 +276,12 @@ export function provideLiveImplementations(deps: LiveDependencies) {
     },
     actions: {
       clearCredentials: () => provider.clear(),
+      forgetLease: () => {
+        watchSecrets.leaseId = undefined;
+      },
+    },
+    guards: {
+      onDemand: () => options.connection === "on-demand",
     },
   });
 }

@@ -80,6 +80,7 @@ function machineFor(
   const quiet = () => {};
   return provideLiveImplementations({
     provider: createCredentialsProvider(client),
+    watchClient: client,
     options: resolved,
     log: log ?? { info: quiet, warn: quiet, error: quiet, debug: quiet },
     hub,

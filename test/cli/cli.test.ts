@@ -16,10 +16,26 @@ function cli(args: string[], until?: RegExp, ready?: (output: string) => Promise
 }
 
 describe("foxglove-gateway CLI", () => {
-  it("without a token, starts the local stack, runs, and stops cleanly on Ctrl-C", async () => {
-    const { code, output } = await cli([], /running as dev_testdevice/);
+  it("without a token, starts the local stack, sleeps until a viewer wants it, and stops cleanly on Ctrl-C", async () => {
+    let woken: Promise<number> | undefined;
+    const { code, output } = await runCli([], {
+      livekitServerBinary: inject("livekitServerBinary"),
+      until: /running as dev_testdevice/,
+      onOutput(text) {
+        if (woken || !/dormant: waiting on the platform's watch stream/.test(text)) return;
+        // The dashboard's viewer asks for the device: the dev API wakes the gateway.
+        const dashboard = /dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(text)?.[1] as string;
+        woken = fetch(`${dashboard}/api/viewer`, {
+          method: "POST",
+          headers: { origin: dashboard },
+        }).then((response) => response.status);
+      },
+    });
+    await expect(woken).resolves.toBe(200);
     expect(output).toMatch(/livekit-server \S+ ready at ws:\/\/127\.0\.0\.1:\d+/);
-    expect(output).toMatch(/authenticating[\s\S]*connecting[\s\S]*running as dev_testdevice/);
+    expect(output).toMatch(
+      /authenticating[\s\S]*dormant: waiting on the platform's watch stream[\s\S]*connecting[\s\S]*running as dev_testdevice/,
+    );
     expect(output).toMatch(/stopped\s*$/);
     // rtc-node's debug output stays out of a person's terminal.
     expect(output).not.toContain('"name":"lk-rtc"');
@@ -28,22 +44,26 @@ describe("foxglove-gateway CLI", () => {
 
   it("--json prints one status object per line on stdout, and the demo reaches a 2.2 viewer", async () => {
     const seen: ServerMessage[] = [];
-    const { code, stdout, output } = await cli(["--json"], /"state":"running"/, async (text) => {
-      const url = /ready at (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] as string;
-      const viewer = await ControlViewer.join(url, "device-dev_testdevice", "cli-viewer");
-      const advertise = await viewer.nextControl((m) => m.op === "advertise");
-      const channels = advertise.op === "advertise" ? advertise.channels : [];
-      const status = channels.find((c) => c.topic === "/demo/status");
-      const events = channels.find((c) => c.topic === "/demo/events");
-      await viewer.subscribe(status?.id ?? 0, events?.id ?? 0);
-      // A Lossy message on its data track, and a Reliable one on the control stream.
-      await viewer.until(() => viewer.trackData.get(status?.id ?? 0)?.[0], 15_000, "a status");
-      await viewer.until(() => viewer.reliable(events?.id ?? 0)[0], 15_000, "an event");
-      await viewer.send({ op: "getParameters", parameterNames: ["/demo/rate_hz"], id: "p" });
-      await viewer.nextControl((m) => m.op === "parameterValues");
-      seen.push(...viewer.control);
-      await viewer.leave();
-    });
+    const { code, stdout, output } = await cli(
+      ["--json", "--connection", "always"],
+      /"state":"running"/,
+      async (text) => {
+        const url = /ready at (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] as string;
+        const viewer = await ControlViewer.join(url, "device-dev_testdevice", "cli-viewer");
+        const advertise = await viewer.nextControl((m) => m.op === "advertise");
+        const channels = advertise.op === "advertise" ? advertise.channels : [];
+        const status = channels.find((c) => c.topic === "/demo/status");
+        const events = channels.find((c) => c.topic === "/demo/events");
+        await viewer.subscribe(status?.id ?? 0, events?.id ?? 0);
+        // A Lossy message on its data track, and a Reliable one on the control stream.
+        await viewer.until(() => viewer.trackData.get(status?.id ?? 0)?.[0], 15_000, "a status");
+        await viewer.until(() => viewer.reliable(events?.id ?? 0)[0], 15_000, "an event");
+        await viewer.send({ op: "getParameters", parameterNames: ["/demo/rate_hz"], id: "p" });
+        await viewer.nextControl((m) => m.op === "parameterValues");
+        seen.push(...viewer.control);
+        await viewer.leave();
+      },
+    );
     const lines = stdout
       .trim()
       .split("\n")
@@ -115,7 +135,16 @@ describe("foxglove-gateway CLI", () => {
     const api = await startDevApi({ livekitUrl: livekit.url });
     onTestFinished(() => api.close());
     const { code, output, stdout } = await cli(
-      ["--token", DEV_DEVICE_TOKEN, "--api-url", api.url, "--json", "--no-demo"],
+      [
+        "--token",
+        DEV_DEVICE_TOKEN,
+        "--api-url",
+        api.url,
+        "--json",
+        "--no-demo",
+        "--connection",
+        "always",
+      ],
       /"state":"running"/,
     );
     expect(output).not.toContain("starting the local stack");

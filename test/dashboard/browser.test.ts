@@ -1,14 +1,14 @@
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { launchChromium } from "../support/chromium.js";
 import { runCli } from "../support/cli.js";
 
+const channelRow = (page: Page, topic: string) =>
+  page.locator(`[data-testid=viewer-channel][data-topic="${topic}"]`);
+
 /** The count shown for a topic in the in-page viewer. */
 async function messageCount(page: Page, topic: string): Promise<number> {
-  const text = await page
-    .locator(`[data-testid=viewer-channel][data-topic="${topic}"] [data-testid=message-count]`)
-    .textContent();
-  return Number(text);
+  return Number(await channelRow(page, topic).getByTestId("message-count").textContent());
 }
 
 async function untilMoreMessages(page: Page, topic: string, than: number): Promise<void> {
@@ -24,12 +24,28 @@ async function untilMoreMessages(page: Page, topic: string, than: number): Promi
   );
 }
 
+/** Subscribes to a topic in the page; resolves with its first message, parsed. */
+async function subscribe(page: Page, topic: string): Promise<unknown> {
+  const channel = channelRow(page, topic);
+  await channel.getByRole("button", { name: "Subscribe" }).click({ timeout: 20_000 });
+  const latest = channel.getByTestId("latest-message");
+  await latest.waitFor({ timeout: 20_000 });
+  return JSON.parse((await latest.textContent()) ?? "");
+}
+
+/** Sets a parameter in the page, pressing Enter in its box. */
+async function setParameter(row: Locator, text: string): Promise<void> {
+  await row.locator("input").fill(text);
+  await row.locator("input").press("Enter");
+}
+
 describe("dashboard in headless Chromium", () => {
-  it("shows the gateway running, a demo message in the in-page viewer, and recovers from a livekit-server restart", async () => {
+  it("wakes the dormant gateway, and its 2.2 viewer receives, calls, edits and pings; it recovers from a livekit-server restart", async () => {
     const checks: string[] = [];
+    // Opened as soon as it is served, as a person would: the page's viewer asks for the device.
     const { code, output } = await runCli([], {
       livekitServerBinary: inject("livekitServerBinary"),
-      until: /running as dev_testdevice/,
+      until: /dashboard at/,
       timeoutMs: 120_000,
       async ready(text) {
         const url = /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text)?.[1] as string;
@@ -42,62 +58,91 @@ describe("dashboard in headless Chromium", () => {
 
           // The header, and the statechart highlighting the active states, from the inspection feed.
           const state = page.getByTestId("gateway-state");
-          await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe("running");
+          await expect.poll(() => state.textContent(), { timeout: 60_000 }).toBe("running");
           await expect
             .poll(() => page.getByTestId("statechart").getAttribute("data-active"))
-            .toMatch(/^gateway\.running gateway\.running\.connected gateway\.running\.connected\./);
+            .toMatch(/^gateway\.running gateway\.running\.connected( |$)/);
           await expect(
             page.locator('[id="gateway.running.connected"].active').count(),
           ).resolves.toBe(1);
           checks.push("running");
 
-          // The in-page viewer joins with livekit-client, lists the channels, subscribes, receives.
-          const channel = page.locator('[data-testid=viewer-channel][data-topic="/demo/status"]');
-          await channel.getByRole("button", { name: "Subscribe" }).click({ timeout: 20_000 });
-          const latest = channel.getByTestId("latest-message");
-          await latest.waitFor({ timeout: 20_000 });
-          expect(JSON.parse((await latest.textContent()) ?? "")).toEqual({
+          // A Lossy channel: its messages come on its data track.
+          const status = channelRow(page, "/demo/status");
+          await expect(await subscribe(page, "/demo/status")).toEqual({
             counter: expect.any(Number),
             sin: expect.any(Number),
             cos: expect.any(Number),
           });
+          await expect(status.getByTestId("delivery").textContent()).resolves.toBe(
+            "Lossy · data track",
+          );
+          await expect(status.getByTestId("message-count").getAttribute("data-via")).resolves.toBe(
+            "data track",
+          );
           await expect(page.getByTestId("participants").textContent()).resolves.toMatch(
             /dashboard-viewer-/,
           );
-          await expect(channel.getByTestId("delivery").textContent()).resolves.toBe("lossy");
-          checks.push("message");
+          checks.push("lossy");
 
-          // Protocol 2.2: the Reliable channel, a service call, a parameter edit, the round trip.
-          const events = page.locator('[data-testid=viewer-channel][data-topic="/demo/events"]');
-          await expect(events.getByTestId("delivery").textContent()).resolves.toBe("reliable");
-          await events.getByRole("button", { name: "Subscribe" }).click();
-          await events.getByTestId("latest-message").waitFor({ timeout: 20_000 });
-          expect(
-            JSON.parse((await events.getByTestId("latest-message").textContent()) ?? ""),
-          ).toMatchObject({
+          // The Reliable channel: its messages come on the control stream.
+          const events = channelRow(page, "/demo/events");
+          await expect(events.getByTestId("delivery").textContent()).resolves.toBe(
+            "Reliable · control stream",
+          );
+          await expect(subscribe(page, "/demo/events")).resolves.toMatchObject({
             event: "heartbeat",
           });
+          await expect(events.getByTestId("message-count").getAttribute("data-via")).resolves.toBe(
+            "control stream",
+          );
+          checks.push("reliable");
+
+          // A service: its box starts with an example request drawn from its JSON Schema.
           const add = page.locator('[data-testid=viewer-service][data-name="/demo/add"]');
+          const response = add.getByTestId("service-response");
+          await expect(add.locator("input").inputValue()).resolves.toBe('{"a":0,"b":0}');
           await add.locator("input").fill('{"a": 1, "b": 2}');
           await add.getByRole("button", { name: "Call" }).click();
-          await expect
-            .poll(() => page.getByTestId("viewer-replies").textContent())
-            .toContain('/demo/add → {"sum":3}');
+          await expect.poll(() => response.getAttribute("data-outcome")).toBe("answered");
+          expect(JSON.parse((await response.textContent()) ?? "")).toEqual({ sum: 3 });
+          await add.locator("input").fill('{"a": "one"}');
+          await add.getByRole("button", { name: "Call" }).click();
+          await expect.poll(() => response.getAttribute("data-outcome")).toBe("failed");
+          await expect(response.textContent()).resolves.toBe(
+            'failed: send {"a": <number>, "b": <number>}',
+          );
+          checks.push("service");
+
+          // Parameters: edited in place; the row shows what the gateway answers, and the demo
+          // follows the edit (its log lines start with the label).
           const label = page.locator('[data-testid=viewer-parameter][data-name="/demo/label"]');
-          await label.locator("input").fill("edited in the browser");
-          await label.getByRole("button", { name: "Set" }).click();
-          // The gateway publishes the edit to subscribers; the list is redrawn with it.
+          await expect(label.getAttribute("data-value")).resolves.toBe("hello");
+          await setParameter(label, "edited in the browser");
+          await expect.poll(() => label.getAttribute("data-value")).toBe("edited in the browser");
+          await subscribe(page, "/demo/log");
           await expect
-            .poll(() =>
-              page
-                .locator('[data-testid=viewer-parameter][data-name="/demo/label"] input')
-                .inputValue(),
-            )
-            .toBe("edited in the browser");
+            .poll(() => channelRow(page, "/demo/log").getByTestId("latest-message").textContent())
+            .toContain("edited in the browser: demo running for");
+          const rate = page.locator('[data-testid=viewer-parameter][data-name="/demo/rate_hz"]');
+          await setParameter(rate, "fast");
+          await expect(rate.getByTestId("parameter-note").textContent()).resolves.toBe(
+            "expected a number",
+          );
+          await setParameter(rate, "25");
+          await expect.poll(() => rate.getAttribute("data-value")).toBe("25");
+          checks.push("parameters");
+
+          // The round trip: the page's own, and the gateway's estimate (in the status too).
+          const ms = /^\d+(\.\d)? ms/;
+          await expect.poll(() => page.getByTestId("page-rtt").textContent()).toMatch(ms);
           await expect
-            .poll(() => page.getByTestId("viewer-rtt").textContent(), { timeout: 15_000 })
-            .toMatch(/Round trip to the gateway: \d+ ms/);
-          checks.push("protocol 2.2");
+            .poll(() => page.getByTestId("gateway-rtt").textContent(), { timeout: 15_000 })
+            .toMatch(/^\d+(\.\d)? ms as the gateway measures it$/);
+          await expect
+            .poll(() => page.getByTestId("viewers").textContent())
+            .toMatch(/dashboard-viewer-\w+: \d+(\.\d)? ms/);
+          checks.push("round trip");
 
           // Restart livekit-server: the gateway loses its connection and gets it back, and the
           // viewer (which subscribes again by topic) receives again. Depending on how fast the
@@ -116,8 +161,9 @@ describe("dashboard in headless Chromium", () => {
             .toMatch(new RegExp(`${back}.*${lost}`));
           await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe("running");
           await page.getByTestId("restart-livekit").filter({ hasText: "Restart" }).waitFor();
-          const afterRestart = await messageCount(page, "/demo/status");
-          await untilMoreMessages(page, "/demo/status", afterRestart + 5);
+          for (const topic of ["/demo/status", "/demo/events"]) {
+            await untilMoreMessages(page, topic, await messageCount(page, topic));
+          }
           checks.push("recovered");
           expect(errors).toEqual([]);
         } finally {
@@ -125,10 +171,55 @@ describe("dashboard in headless Chromium", () => {
         }
       },
     });
-    expect(checks, output).toEqual(["running", "message", "protocol 2.2", "recovered"]);
+    expect(checks, output).toEqual([
+      "running",
+      "lossy",
+      "reliable",
+      "service",
+      "parameters",
+      "round trip",
+      "recovered",
+    ]);
     expect(output).toMatch(
-      /(disconnected after room failure|LiveKit connection lost)[\s\S]*running as dev_testdevice/,
+      /dormant: waiting on the platform's watch stream[\s\S]*running as dev_testdevice[\s\S]*(disconnected after room failure|LiveKit connection lost)[\s\S]*running as dev_testdevice/,
     );
     expect(code).toBe(0);
   }, 150_000);
+
+  it("with --protocol 0.20, its viewer speaks 0.20 (byte streams, no services or parameters)", async () => {
+    const checks: string[] = [];
+    const { code, output } = await runCli(["--protocol", "0.20"], {
+      livekitServerBinary: inject("livekitServerBinary"),
+      until: /running as dev_testdevice/,
+      timeoutMs: 90_000,
+      async ready(text) {
+        const url = /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text)?.[1] as string;
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on("pageerror", (error) => errors.push(error.message));
+          await page.goto(url);
+          await expect(subscribe(page, "/demo/status")).resolves.toMatchObject({
+            counter: expect.any(Number),
+          });
+          const status = channelRow(page, "/demo/status");
+          await expect(status.getByTestId("delivery").textContent()).resolves.toBe("byte stream");
+          await expect(status.getByTestId("message-count").getAttribute("data-via")).resolves.toBe(
+            "byte stream",
+          );
+          await expect(page.getByTestId("viewer-channel").count()).resolves.toBe(2);
+          await expect(page.locator("#services-section").isHidden()).resolves.toBe(true);
+          await expect(page.locator("#parameters-section").isHidden()).resolves.toBe(true);
+          await expect(page.getByTestId("viewer-rtt").isHidden()).resolves.toBe(true);
+          checks.push("0.20");
+          expect(errors).toEqual([]);
+        } finally {
+          await browser.close();
+        }
+      },
+    });
+    expect(checks, output).toEqual(["0.20"]);
+    expect(code).toBe(0);
+  }, 120_000);
 });

@@ -18,6 +18,8 @@ async function runExample(
   });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  // The examples connect on demand, as protocol 2.2 does: the platform wakes them for a viewer.
+  void api.watchOpened().then(() => api.wake());
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${readyLine} in:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
@@ -37,7 +39,9 @@ async function runExample(
 describe("examples", () => {
   it("start-gateway.ts runs, then stops cleanly on Ctrl-C", async () => {
     const { code, output } = await runExample("start-gateway.ts", /status: running/);
-    expect(output).toMatch(/status: authenticating[\s\S]*status: connecting[\s\S]*status: running/);
+    expect(output).toMatch(
+      /status: authenticating[\s\S]*status: watching[\s\S]*status: connecting[\s\S]*status: running/,
+    );
     expect(output).toMatch(/stopped\s*$/);
     expect(code).toBe(0);
   }, 30_000);

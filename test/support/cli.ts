@@ -14,6 +14,8 @@ export interface CliOptions {
    */
   until?: RegExp;
   ready?: (output: string) => Promise<void>;
+  /** Sees the output so far after each chunk (to act on it before `until`). */
+  onOutput?: (output: string) => void;
   /** livekit-server binary, so the CLI does not provision its own. */
   livekitServerBinary?: string;
   /** The run is killed (and reported) if it has not exited by then. Default: 45 s. */
@@ -42,6 +44,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const { until, ready } = options;
   const collect = (chunk: Buffer) => {
     output += chunk;
+    options.onOutput?.(output);
     if (!interrupted && until?.test(output)) {
       interrupted = true;
       const interrupt = () => child.kill("SIGINT");

@@ -15,12 +15,14 @@ export interface SessionStack {
   viewer(identity: string): Promise<TestViewer>;
   /** Joins a protocol 2.2 viewer to the gateway's room; it leaves when the test ends. */
   controlViewer(identity: string, options?: ControlViewerOptions): Promise<ControlViewer>;
+  /** On demand: waits until the gateway watches, then wakes it for a viewer. */
+  wake(): Promise<void>;
 }
 
 /**
  * A gateway on the local stack (its own dev API, room and context), stopped when the test ends.
- * Resolves once it runs, unless `untilRunning` is false (to inject faults into its first attempt).
- * It speaks protocol 0.20 unless the options say otherwise.
+ * Resolves once it runs (on demand: once woken), unless `untilRunning` is false (to inject faults
+ * into its first attempt). It speaks protocol 0.20 unless the options say otherwise.
  */
 export async function sessionStack(
   livekit: LocalLivekitServer,
@@ -48,8 +50,16 @@ export async function sessionStack(
     await gateway.stop();
     await api.close();
   });
-  if (untilRunning) await waitForStatus(gateway, isRunning);
+  const wake = async () => {
+    await api.watchOpened();
+    if (!(await api.wake())) throw new Error("the dev API had no watch to wake");
+  };
+  if (untilRunning) {
+    if (gateway.status.connection === "on-demand") await wake();
+    await waitForStatus(gateway, isRunning);
+  }
   return {
+    wake,
     api,
     gateway,
     context,

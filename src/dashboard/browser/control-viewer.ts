@@ -1,49 +1,68 @@
 // The page's protocol 2.2 viewer: joins the room with livekit-client as today's Foxglove app does
-// (the `protocolVersion` attribute comes with its token), speaks on one persistent `control` stream,
-// reads Lossy channels from their `data-ch-<id>` data tracks and Reliable ones from the control
-// stream, and uses the gateway's services, parameters and ping. No DOM here; see viewer-panel.ts.
-import {
-  type ByteStreamReader,
-  type ByteStreamWriter,
-  type RemoteDataTrack,
-  Room,
-  RoomEvent,
-} from "livekit-client";
+// (its token carries the `protocolVersion` attribute), reads its `control` streams, sends on one
+// persistent `control` stream, reads Lossy channels from their `data-ch-<id>` data tracks and
+// Reliable ones from the control stream, and uses the gateway's services, parameters and ping.
+// No DOM here; see viewer-panel.ts, services-panel.ts and parameters-panel.ts.
+import { type ByteStreamReader, Room, RoomEvent } from "livekit-client";
 import {
   type AdvertisedChannel,
   type ClientMessage,
-  decodeDataTrackFrame,
   encodeClientBinaryFrame,
   encodeClientJsonFrame,
   type Parameter,
   readServerMessages,
   type ServerMessage,
   type ServiceAdvertisement,
+  type StatusLevel,
 } from "../../protocol/index.js";
 import type { ViewerGrant } from "../wire.js";
-import type { PageViewer, ViewerEvents } from "./viewer.js";
+import { ControlWriter } from "./control-writer.js";
+import { DataTrackReaders } from "./data-track-readers.js";
+import type { Delivery, PageViewer, ViewerEvents } from "./page-viewer.js";
+import { Pinger } from "./pinger.js";
+import { ServiceCalls } from "./service-calls.js";
+import { TopicSubscriptions } from "./topic-subscriptions.js";
 
 const CONTROL_TOPIC = "control";
-const PING_INTERVAL_MS = 3_000;
+/** The id of the page's first `getParameters`: its answer says which names to follow. */
+const WELCOME_REQUEST = "dashboard-welcome";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+
+/** A status message the gateway shows the viewer. */
+export interface GatewayNotice {
+  level: StatusLevel;
+  message: string;
+}
+
+export interface ControlViewerEvents extends ViewerEvents {
+  services(services: readonly ServiceAdvertisement[]): void;
+  /** Every parameter known, after each change. */
+  parameters(parameters: readonly Parameter[]): void;
+  /** The round trip of the page's last ping, in ms. */
+  roundTrip(ms: number): void;
+  /** The newest status the gateway shows, if any. */
+  notice(notice: GatewayNotice | undefined): void;
+}
 
 export class ControlBrowserViewer implements PageViewer {
   #room: Room | undefined;
-  #gateway = "";
-  #outgoing: Promise<ByteStreamWriter> | undefined;
-  #sending: Promise<void> = Promise.resolve();
-  readonly #channels = new Map<number, AdvertisedChannel>();
-  readonly #wantedTopics = new Set<string>();
-  readonly #subscribed = new Set<number>();
-  readonly #tracks = new Map<string, RemoteDataTrack>();
-  readonly #reading = new Map<number, AbortController>();
+  #writer: ControlWriter | undefined;
+  readonly #topics = new TopicSubscriptions();
+  readonly #tracks: DataTrackReaders;
+  readonly #pinger: Pinger;
+  readonly #calls = new ServiceCalls();
   readonly #services = new Map<number, ServiceAdvertisement>();
   readonly #parameters = new Map<string, Parameter>();
-  #nextCallId = 1;
-  #pinger: ReturnType<typeof setInterval> | undefined;
+  /** Status messages shown now, by id ("" for those without one), oldest first. */
+  readonly #notices = new Map<string, GatewayNotice>();
 
-  constructor(private readonly events: ViewerEvents) {}
+  constructor(private readonly events: ControlViewerEvents) {
+    this.#tracks = new DataTrackReaders((id, payload) => events.message(id, payload, "data track"));
+    this.#pinger = new Pinger(
+      (message) => this.#send(message),
+      (ms) => events.roundTrip(ms),
+    );
+  }
 
   get identity(): string | undefined {
     return this.#room?.localParticipant.identity;
@@ -53,96 +72,82 @@ export class ControlBrowserViewer implements PageViewer {
     await this.leave();
     const room = new Room({ adaptiveStream: false, dynacast: false });
     this.#room = room;
-    this.#gateway = grant.gateway;
-    this.#reset();
-    room.registerByteStreamHandler(CONTROL_TOPIC, (reader) => void this.#readControl(reader));
+    this.#writer = new ControlWriter(() =>
+      room.localParticipant.streamBytes({
+        topic: CONTROL_TOPIC,
+        destinationIdentities: [grant.gateway],
+      }),
+    );
+    this.#newSession();
+    room.registerByteStreamHandler(CONTROL_TOPIC, (reader) => void this.#readControl(reader, room));
     room
-      .on(RoomEvent.DataTrackPublished, (track) => this.#addTrack(track))
+      .on(RoomEvent.DataTrackPublished, (track) => {
+        if (track.publisherIdentity === grant.gateway) this.#tracks.published(track);
+      })
+      .on(RoomEvent.DataTrackUnpublished, (sid) => this.#tracks.unpublished(sid))
+      .on(RoomEvent.ParticipantDisconnected, (participant) => {
+        // Its next session reads none of this stream: the next serverInfo starts a new one.
+        if (participant.identity === grant.gateway) this.#pinger.stop();
+      })
       .on(RoomEvent.Reconnecting, () => this.events.connection("reconnecting"))
       .on(RoomEvent.Reconnected, () => this.events.connection("joined"))
       .on(RoomEvent.Disconnected, (reason) => {
         if (this.#room === room) this.events.connection("left", String(reason ?? ""));
       });
     this.events.connection("joining");
-    this.events.channels([]);
     await room.connect(grant.url, grant.token);
-    for (const participant of room.remoteParticipants.values()) {
-      for (const track of participant.dataTracks.values()) this.#addTrack(track);
-    }
     this.events.connection("joined");
-    this.#pinger = setInterval(() => {
-      void this.#send({ op: "ping", appTimestamp: BigInt(Date.now()) });
-    }, PING_INTERVAL_MS);
   }
 
   async leave(): Promise<void> {
     const room = this.#room;
     this.#room = undefined;
-    clearInterval(this.#pinger);
-    for (const reading of this.#reading.values()) reading.abort();
-    this.#reading.clear();
-    this.#outgoing = undefined;
+    this.#pinger.stop();
+    this.#tracks.clear();
+    this.#calls.failAll("the page left the room");
     await room?.disconnect();
   }
 
   isSubscribed(topic: string): boolean {
-    return this.#wantedTopics.has(topic);
+    return this.#topics.isWanted(topic);
   }
 
   async subscribe(topic: string): Promise<void> {
-    this.#wantedTopics.add(topic);
+    this.#topics.want(topic);
     await this.#syncSubscriptions();
   }
 
   async unsubscribe(topic: string): Promise<void> {
-    this.#wantedTopics.delete(topic);
-    const ids = [...this.#subscribed].filter((id) => this.#channels.get(id)?.topic === topic);
-    for (const id of ids) {
-      this.#subscribed.delete(id);
-      this.#reading.get(id)?.abort();
-      this.#reading.delete(id);
-    }
+    const ids = this.#topics.drop(topic);
+    this.#readTracks();
     if (ids.length > 0) await this.#send({ op: "unsubscribe", channelIds: ids });
   }
 
-  /** Calls a service with a JSON request; the answer comes as a `reply` event. */
-  async callService(name: string, request: string): Promise<void> {
-    const service = [...this.#services.values()].find((s) => s.name === name);
-    if (!service) return;
+  /** Calls a service with a JSON request; resolves with its response as text. */
+  async callService(serviceId: number, request: string): Promise<string> {
+    const service = this.#services.get(serviceId);
+    if (!service) throw new Error("the gateway no longer offers this service");
+    JSON.parse(request); // A typo is reported here rather than by the service.
+    const { callId, response } = this.#calls.start();
+    const encoding = service.request?.encoding ?? "json";
     await this.#send({
       op: "serviceCallRequest",
-      serviceId: service.id,
-      callId: this.#nextCallId++,
-      encoding: service.request?.encoding ?? "json",
+      serviceId,
+      callId,
+      encoding,
       payload: encoder.encode(request),
     });
+    return new TextDecoder().decode(await response);
   }
 
-  /** Sets a parameter: numbers stay numbers, `true`/`false` booleans, anything else a string. */
-  async setParameter(name: string, text: string): Promise<void> {
-    const current = this.#parameters.get(name);
-    const kind = current?.value?.kind;
-    const parameter: Parameter =
-      kind === "float64" || current?.type === "float64"
-        ? { name, type: "float64", value: { kind: "float64", value: Number(text) } }
-        : kind === "bool"
-          ? { name, value: { kind: "bool", value: text === "true" } }
-          : { name, value: { kind: "string", value: text } };
-    await this.#send({ op: "setParameters", parameters: [parameter], id: `set-${name}` });
+  /** Asks the gateway to set a parameter; its answer (and what it publishes) updates the list. */
+  async setParameter(parameter: Parameter): Promise<void> {
+    await this.#send({ op: "setParameters", parameters: [parameter], id: `set ${parameter.name}` });
   }
 
-  #reset(): void {
-    this.#channels.clear();
-    this.#subscribed.clear();
-    this.#tracks.clear();
-    this.#services.clear();
-    this.#parameters.clear();
-    this.events.services?.([]);
-    this.events.parameters?.([]);
-  }
-
-  async #readControl(reader: ByteStreamReader): Promise<void> {
+  async #readControl(reader: ByteStreamReader, room: Room): Promise<void> {
     for await (const event of readServerMessages(reader)) {
+      if (this.#room !== room) return;
       if (event.kind === "message") await this.#onControl(event.message);
     }
   }
@@ -150,130 +155,110 @@ export class ControlBrowserViewer implements PageViewer {
   async #onControl(message: ServerMessage): Promise<void> {
     switch (message.op) {
       case "serverInfo":
-        // A new gateway session (or a reset control stream): it may have renumbered everything.
-        for (const reading of this.#reading.values()) reading.abort();
-        this.#reading.clear();
-        this.#channels.clear();
-        this.#subscribed.clear();
-        this.#services.clear();
-        this.events.services?.([]);
-        if (message.capabilities.includes("parameters")) {
-          await this.#send({ op: "getParameters", parameterNames: [], id: "dashboard" });
-        }
-        break;
-      case "advertise":
-        for (const channel of message.channels) this.#channels.set(channel.id, channel);
-        break;
-      case "unadvertise":
-        for (const id of message.channelIds) {
-          this.#channels.delete(id);
-          this.#subscribed.delete(id);
-        }
-        break;
-      case "messageData":
-        this.events.message(Number(message.channelId), message.data, message.logTime);
+        // A new session, or this viewer's control stream reset: start over on a new stream.
+        this.#newSession();
+        this.#writer?.restart();
+        this.#pinger.start();
+        if (message.capabilities.includes("parameters"))
+          await this.#send({ op: "getParameters", parameterNames: [], id: WELCOME_REQUEST });
         return;
+      case "advertise":
+        this.#topics.advertise(message.channels);
+        return this.#channelsChanged();
+      case "unadvertise":
+        this.#topics.unadvertise(message.channelIds);
+        return this.#channelsChanged();
+      case "messageData":
+        return this.events.message(Number(message.channelId), message.data, "control stream");
       case "advertiseServices":
         for (const service of message.services) this.#services.set(service.id, service);
-        this.events.services?.([...this.#services.values()]);
-        return;
+        return this.events.services([...this.#services.values()]);
       case "unadvertiseServices":
         for (const id of message.serviceIds) this.#services.delete(id);
-        this.events.services?.([...this.#services.values()]);
-        return;
-      case "serviceCallResponse": {
-        const name = this.#services.get(message.serviceId)?.name ?? message.serviceId;
-        this.events.reply?.(`${name} → ${decoder.decode(message.payload)}`);
-        return;
-      }
-      case "serviceCallFailure": {
-        const name = this.#services.get(message.serviceId)?.name ?? message.serviceId;
-        this.events.reply?.(`${name} failed: ${message.message}`);
-        return;
-      }
-      case "parameterValues": {
-        const first = this.#parameters.size === 0;
+        return this.events.services([...this.#services.values()]);
+      case "serviceCallResponse":
+        return this.#calls.answer(message.callId, message.payload);
+      case "serviceCallFailure":
+        return this.#calls.fail(message.callId, message.message);
+      case "parameterValues":
         for (const parameter of message.parameters) this.#parameters.set(parameter.name, parameter);
-        this.events.parameters?.([...this.#parameters.values()]);
-        if (first && message.parameters.length > 0) {
+        this.events.parameters([...this.#parameters.values()]);
+        if (message.id === WELCOME_REQUEST && message.parameters.length > 0) {
           const parameterNames = message.parameters.map((p) => p.name);
           await this.#send({ op: "subscribeParameterUpdates", parameterNames });
         }
         return;
-      }
       case "pong":
-        this.events.rtt?.(Date.now() - Number(message.appTimestamp));
-        await this.#send({ op: "pingAck", deviceTimestamp: message.deviceTimeMs });
-        return;
+        return this.#pinger.pong(message);
       case "status":
-        this.events.reply?.(`status: ${message.message}`);
-        return;
+        this.#notices.delete(message.id ?? "");
+        this.#notices.set(message.id ?? "", { level: message.level, message: message.message });
+        return this.events.notice([...this.#notices.values()].at(-1));
+      case "removeStatus":
+        for (const id of message.statusIds) this.#notices.delete(id);
+        return this.events.notice([...this.#notices.values()].at(-1));
       default:
         return;
     }
-    this.events.channels([...this.#channels.values()]);
+  }
+
+  /** Forgets what the gateway said before: a new session may have renumbered everything. */
+  #newSession(): void {
+    this.#topics.newSession();
+    this.#readTracks();
+    this.#calls.failAll("the gateway started a new session");
+    this.#services.clear();
+    this.#parameters.clear();
+    this.#notices.clear();
+    this.events.channels([]);
+    this.events.services([]);
+    this.events.parameters([]);
+    this.events.notice(undefined);
+  }
+
+  async #channelsChanged(): Promise<void> {
+    this.events.channels(
+      this.#topics.channels.map((channel) => ({ ...channel, delivery: deliveryOf(channel) })),
+    );
     await this.#syncSubscriptions();
   }
 
   async #syncSubscriptions(): Promise<void> {
-    const ids = [...this.#channels.values()]
-      .filter((c) => this.#wantedTopics.has(c.topic) && !this.#subscribed.has(c.id))
-      .map((c) => c.id);
-    if (ids.length === 0) return;
-    for (const id of ids) {
-      this.#subscribed.add(id);
-      const track = this.#tracks.get(`data-ch-${id}`);
-      if (track) this.#readTrack(id, track);
-    }
+    const pending = this.#topics.takePending();
+    this.#readTracks();
+    if (pending.length === 0) return;
     await this.#send({
       op: "subscribe",
-      channels: ids.map((id) => ({ id, requestVideoTrack: false })),
+      channels: pending.map(({ id }) => ({ id, requestVideoTrack: false })),
     });
   }
 
-  #addTrack(track: RemoteDataTrack): void {
-    this.#tracks.set(track.info.name, track);
-    const id = Number(/^data-ch-(\d+)$/.exec(track.info.name)?.[1]);
-    if (this.#subscribed.has(id)) this.#readTrack(id, track);
+  /** Reads the data tracks of the subscribed Lossy channels, and only those. */
+  #readTracks(): void {
+    const lossy = this.#topics.subscribed.filter((c) => deliveryOf(c) === "data track");
+    this.#tracks.read(lossy.map((channel) => channel.id));
   }
 
-  #readTrack(channelId: number, track: RemoteDataTrack): void {
-    if (this.#reading.has(channelId)) return;
-    const abort = new AbortController();
-    this.#reading.set(channelId, abort);
-    const reader = track.subscribe({ signal: abort.signal, bufferSize: 64 }).getReader();
-    void (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const frame = decodeDataTrackFrame(value.payload);
-        if (frame.ok)
-          this.events.message(channelId, frame.value.payload, value.userTimestamp ?? 0n);
-      }
-    })()
-      .catch(() => {})
-      .finally(() => {
-        if (this.#reading.get(channelId) === abort) this.#reading.delete(channelId);
-      });
-  }
-
-  /** Everything goes, in order, on one persistent control stream, as the Foxglove app sends. */
   #send(message: ClientMessage): Promise<void> {
-    const room = this.#room;
-    if (!room) return Promise.resolve();
-    this.#outgoing ??= room.localParticipant.streamBytes({
-      topic: CONTROL_TOPIC,
-      destinationIdentities: [this.#gateway],
-    });
-    const outgoing = this.#outgoing;
-    const frame = isBinary(message)
-      ? encodeClientBinaryFrame(message as never)
-      : encodeClientJsonFrame(message as never);
-    this.#sending = this.#sending.then(async () => (await outgoing).write(frame)).catch(() => {});
-    return this.#sending;
+    if (!this.#writer) return Promise.resolve();
+    return this.#writer.send(encode(message));
   }
 }
 
-function isBinary(message: ClientMessage): boolean {
-  return ["messageData", "serviceCallRequest", "ping", "pingAck"].includes(message.op);
+/** Reliable channels are advertised as such and come on the control stream (spec 11.12). */
+function deliveryOf(channel: AdvertisedChannel): Delivery {
+  return channel.metadata?.["foxglove.reliable"] === "true" ? "control stream" : "data track";
+}
+
+function encode(message: ClientMessage): Uint8Array {
+  switch (message.op) {
+    case "messageData":
+    case "serviceCallRequest":
+    case "playbackControlRequest":
+    case "ping":
+    case "pingAck":
+      return encodeClientBinaryFrame(message);
+    default:
+      return encodeClientJsonFrame(message);
+  }
 }

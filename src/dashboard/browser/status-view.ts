@@ -1,6 +1,7 @@
 import type { GatewayStatus } from "../../gateway/status.js";
 import type { DashboardStatus } from "../wire.js";
 import { byId, h } from "./dom.js";
+import { formatMs } from "./format.js";
 
 /** The header badge, the gateway's details and the local livekit-server panel. */
 export class StatusView {
@@ -28,6 +29,7 @@ export class StatusView {
     const channels = this.#status?.channels ?? [];
     byId("gateway-details").replaceChildren(
       ...row("State", gateway.state + (gateway.reconnecting ? ", rtc-node reconnecting" : "")),
+      ...row("Protocol", `${gateway.protocol} (${gateway.connection})`),
       ...row("Attempt", String(gateway.attempt)),
       ...row("Next retry", nextRetry(gateway)),
       ...row(
@@ -37,6 +39,19 @@ export class StatusView {
       ...row("Device", gateway.device ? `${gateway.device.name} (${gateway.device.id})` : "—"),
       ...row("Identity", gateway.identity ?? "—"),
       ...row("Participants", list(gateway.participants, "none", "participants")),
+      ...(gateway.protocol === "2.2"
+        ? row(
+            "Viewers",
+            list(
+              gateway.viewers.map(
+                (v) =>
+                  `${v.identity}: ${v.rttMs === undefined ? "no round trip yet" : formatMs(v.rttMs)}`,
+              ),
+              "none",
+              "viewers",
+            ),
+          )
+        : []),
       ...row(
         "Channels",
         list(

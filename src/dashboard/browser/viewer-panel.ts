@@ -1,13 +1,13 @@
-import type { AdvertisedChannel, Parameter, ServiceAdvertisement } from "../../protocol/index.js";
 import { byId, h } from "./dom.js";
-import type { PageViewer, ViewerConnection } from "./viewer.js";
-
-const decoder = new TextDecoder();
+import { formatMs, formatPayload } from "./format.js";
+import type { Delivery, PageViewer, ViewerChannel, ViewerConnection } from "./page-viewer.js";
 
 /** What the panel keeps per topic: survives the gateway's new sessions (which renumber channels). */
 interface TopicStats {
   count: number;
   latest: string;
+  /** How the latest message came. */
+  via: Delivery;
   /** Arrival times of recent messages, for the rate. */
   recent: number[];
 }
@@ -19,17 +19,25 @@ interface ChannelRow {
   latest: HTMLElement;
 }
 
+const DELIVERY_LABELS: Record<Delivery, string> = {
+  "data track": "Lossy · data track",
+  "control stream": "Reliable · control stream",
+  "byte stream": "byte stream",
+};
+
 /**
- * The in-browser viewer's panel: the advertised channels, subscribe buttons, live messages.
- * Rows are rebuilt only when the channels or subscriptions change; arriving messages update their
- * text in place, at most 10 times a second, so a button never moves under the pointer.
+ * The in-browser viewer's panel: its connection and round trip, the advertised channels (with how
+ * each travels), subscribe buttons, live messages. Rows are rebuilt only when the channels or
+ * subscriptions change; arriving messages update their text in place, at most 10 times a second,
+ * so a button never moves under the pointer.
  */
 export class ViewerPanel {
-  #channels: readonly AdvertisedChannel[] = [];
+  #channels: readonly ViewerChannel[] = [];
   readonly #stats = new Map<string, TopicStats>();
   readonly #rows = new Map<string, ChannelRow>();
   #viewer: PageViewer | undefined;
-  readonly #replies: string[] = [];
+  #pageRoundTrip: number | undefined;
+  #gatewayRoundTrip: number | undefined;
 
   constructor() {
     setInterval(() => this.#updateRows(), 100);
@@ -56,87 +64,60 @@ export class ViewerPanel {
     byId("viewer-state").textContent = reason;
   }
 
-  /** Protocol 2.2: the services, each with a request box and a Call button. */
-  services(services: readonly ServiceAdvertisement[]): void {
-    const container = byId("viewer-services");
-    if (services.length === 0) {
-      container.replaceChildren();
-      return;
-    }
-    container.replaceChildren(
-      h("h3", {}, "Services"),
-      ...services.map((service) => {
-        const input = h("input", { value: "{}", "aria-label": `request to ${service.name}` });
-        const call = () => void this.#viewer?.callService?.(service.name, input.value);
-        return h(
-          "div",
-          { class: "row", "data-testid": "viewer-service", "data-name": service.name },
-          h("code", {}, service.name),
-          input,
-          h("button", { onclick: call }, "Call"),
-        );
-      }),
-    );
+  /** Protocol 2.2: the round trip of the page's last ping. */
+  roundTrip(ms: number): void {
+    this.#pageRoundTrip = ms;
+    this.#renderRoundTrip();
   }
 
-  /** Protocol 2.2: the parameters, each editable. */
-  parameters(parameters: readonly Parameter[]): void {
-    const container = byId("viewer-parameters");
-    if (parameters.length === 0) {
-      container.replaceChildren();
-      return;
-    }
-    container.replaceChildren(
-      h("h3", {}, "Parameters"),
-      ...parameters.map((parameter) => {
-        const input = h("input", {
-          value: parameterText(parameter),
-          "aria-label": `value of ${parameter.name}`,
-        });
-        const set = () => void this.#viewer?.setParameter?.(parameter.name, input.value);
-        return h(
-          "div",
-          { class: "row", "data-testid": "viewer-parameter", "data-name": parameter.name },
-          h("code", {}, parameter.name),
-          input,
-          h("button", { class: "secondary", onclick: set }, "Set"),
-        );
-      }),
-    );
+  /** Protocol 2.2: the gateway's smoothed estimate for this viewer (from the status). */
+  gatewayRoundTrip(viewers: ReadonlyArray<{ identity: string; rttMs?: number }>): void {
+    const identity = this.#viewer?.identity;
+    this.#gatewayRoundTrip = viewers.find((v) => v.identity === identity)?.rttMs;
+    this.#renderRoundTrip();
   }
 
-  /** Protocol 2.2: the round trip of the viewer's last ping. */
-  rtt(ms: number): void {
-    const element = byId("viewer-rtt");
-    element.textContent = `Round trip to the gateway: ${ms} ms`;
-    element.hidden = false;
+  /** Protocol 2.2: the newest status the gateway shows this viewer. */
+  notice(notice: { level: number; message: string } | undefined): void {
+    const element = byId("viewer-notice");
+    element.hidden = !notice;
+    element.textContent = notice ? `The gateway says: ${notice.message}` : "";
+    element.className = notice && notice.level >= 2 ? "error" : "muted";
   }
 
-  /** Service answers and statuses, newest first. */
-  reply(text: string): void {
-    this.#replies.unshift(text);
-    this.#replies.length = Math.min(this.#replies.length, 8);
-    const element = byId("viewer-replies");
-    element.textContent = this.#replies.join("\n");
-    element.hidden = false;
-  }
-
-  channels(channels: readonly AdvertisedChannel[]): void {
+  channels(channels: readonly ViewerChannel[]): void {
     this.#channels = channels;
     this.#renderRows();
   }
 
-  message(channelId: number, payload: Uint8Array): void {
+  message(channelId: number, payload: Uint8Array, via: Delivery): void {
     const channel = this.#channels.find((c) => c.id === channelId);
     if (!channel) return;
     let stats = this.#stats.get(channel.topic);
     if (!stats) {
-      stats = { count: 0, latest: "", recent: [] };
+      stats = { count: 0, latest: "", via, recent: [] };
       this.#stats.set(channel.topic, stats);
     }
     stats.count++;
     stats.recent.push(performance.now());
-    stats.latest = format(channel.encoding, payload);
+    stats.latest = formatPayload(channel.encoding, payload);
+    stats.via = via;
+  }
+
+  #renderRoundTrip(): void {
+    const element = byId("viewer-rtt");
+    if (this.#pageRoundTrip === undefined) return;
+    const gateway =
+      this.#gatewayRoundTrip === undefined
+        ? "the gateway's own estimate follows its second ping"
+        : `${formatMs(this.#gatewayRoundTrip)} as the gateway measures it`;
+    element.replaceChildren(
+      "Round trip: ",
+      h("span", { "data-testid": "page-rtt" }, formatMs(this.#pageRoundTrip)),
+      " (this page's last ping) · ",
+      h("span", { "data-testid": "gateway-rtt" }, gateway),
+    );
+    element.hidden = false;
   }
 
   #renderRows(): void {
@@ -150,7 +131,7 @@ export class ViewerPanel {
     this.#updateRows();
   }
 
-  #renderRow(channel: AdvertisedChannel): HTMLElement {
+  #renderRow(channel: ViewerChannel): HTMLElement {
     const { topic } = channel;
     const subscribed = this.#viewer?.isSubscribed(topic) ?? false;
     const toggle = async () => {
@@ -177,11 +158,7 @@ export class ViewerPanel {
           channel.encoding,
           channel.schemaName && ` · ${channel.schemaName}`,
         ),
-        h(
-          "span",
-          { class: "tag", "data-testid": "delivery" },
-          channel.metadata?.["foxglove.reliable"] === "true" ? "reliable" : "lossy",
-        ),
+        h("span", { class: "tag", "data-testid": "delivery" }, DELIVERY_LABELS[channel.delivery]),
         h(
           "button",
           { class: subscribed ? "secondary" : "", onclick: () => void toggle() },
@@ -204,31 +181,10 @@ export class ViewerPanel {
       }
       while ((stats.recent[0] ?? now) < now - 1000) stats.recent.shift();
       row.count.textContent = String(stats.count);
+      row.count.dataset.via = stats.via;
       row.rate.textContent = String(stats.recent.length);
       if (row.latest.textContent !== stats.latest) row.latest.textContent = stats.latest;
       row.latest.hidden = false;
     }
   }
-}
-
-/** A parameter's value as the edit box shows it. */
-function parameterText({ value }: Parameter): string {
-  if (!value) return "";
-  if (value.kind === "string") return value.value;
-  if (value.kind === "float64" || value.kind === "bool") return String(value.value);
-  if (value.kind === "integer") return value.value.toString();
-  return JSON.stringify(value.value);
-}
-
-/** JSON pretty-printed; anything else as its size and first bytes. */
-function format(encoding: string, payload: Uint8Array): string {
-  if (encoding === "json") {
-    try {
-      return JSON.stringify(JSON.parse(decoder.decode(payload)), null, 2).slice(0, 2000);
-    } catch {
-      // Shown below as bytes.
-    }
-  }
-  const hex = [...payload.subarray(0, 32)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
-  return `${payload.length} bytes: ${hex}${payload.length > 32 ? " …" : ""}`;
 }

@@ -256,6 +256,7 @@ describe("protocol 2.2: connection graph", () => {
       subscribedTopics: [],
       advertisedServices: [{ name: "/srv", providerIds: ["node1"] }],
     });
+    await stack.wake();
     await waitForStatus(stack.gateway, isRunning);
     const viewer = await welcomedViewer(stack);
     await viewer.send({ op: "subscribeConnectionGraph" });

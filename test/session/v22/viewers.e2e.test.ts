@@ -91,6 +91,7 @@ describe("protocol 2.2: viewers", () => {
     await waitForStatus(stack.gateway, (s) => s.state === "backoff");
     const viewer = await stack.controlViewer("early-viewer");
     stack.gateway.retryNow();
+    await stack.wake();
     await waitForStatus(stack.gateway, isRunning);
     expect(stack.gateway.status.participants).toEqual(["early-viewer"]);
     expect((await viewer.nextControl(op("serverInfo"))).op).toBe("serverInfo");
