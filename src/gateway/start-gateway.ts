@@ -150,7 +150,11 @@ export function startGateway(options: GatewayOptions = {}): Gateway {
     }
     const next = statusOf(snapshot, { ...profile, backoffStartedAt, lastHeartbeatAt });
     if (JSON.stringify(next) === JSON.stringify(status)) return;
-    const stateChanged = next.state !== status.state || next.reconnecting !== status.reconnecting;
+    // A new state, rtc-node resuming, or (on demand) a lease granted or lost is worth a line.
+    const stateChanged =
+      next.state !== status.state ||
+      next.reconnecting !== status.reconnecting ||
+      next.lease?.held !== status.lease?.held;
     status = next;
     if (stateChanged && next.state === "refused") logger?.error(describeStatus(next));
     else if (stateChanged) logger?.info(describeStatus(next));
