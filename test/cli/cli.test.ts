@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { DEV_DEVICE_TOKEN, startDevApi } from "../../src/dev/dev-api.js";
-import type { ServerMessage } from "../../src/protocol/index.js";
+import type { Pong, ServerMessage } from "../../src/protocol/index.js";
 import { runCli } from "../support/cli.js";
 import { ControlViewer } from "../support/control-viewer.js";
 import { startLivekitServer } from "../support/livekit.js";
@@ -87,6 +87,33 @@ describe("foxglove-gateway CLI", () => {
     expect(seen.find((m) => m.op === "parameterValues")).toMatchObject({
       parameters: [{ name: "/demo/rate_hz", type: "float64" }],
       id: "p",
+    });
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("--json prints a line with each viewer's round trip once the gateway measures it", async () => {
+    const livekit = await startLivekitServer();
+    const api = await startDevApi({ livekitUrl: livekit.url });
+    onTestFinished(() => api.close());
+    const args = ["--token", DEV_DEVICE_TOKEN, "--api-url", api.url, "--connection", "always"];
+    const run = cli([...args, "--json", "--no-demo", "--no-dashboard"], /"rttMs":/);
+    const viewer = await ControlViewer.join(livekit.url, api.roomName, "rtt-viewer");
+    onTestFinished(() => viewer.leave());
+    await viewer.nextControl((m) => m.op === "serverInfo", 30_000);
+    // The gateway keeps no estimate from the first acknowledgement (it includes the stream setup).
+    for (const appTimestamp of [1n, 2n]) {
+      await viewer.send({ op: "ping", appTimestamp });
+      const pong = await viewer.nextControl(
+        (m): m is Pong => m.op === "pong" && m.appTimestamp === appTimestamp,
+      );
+      await viewer.send({ op: "pingAck", deviceTimestamp: pong.deviceTimeMs });
+    }
+    const { code, stdout } = await run;
+    const line = stdout.split("\n").find((l) => l.includes('"rttMs"')) ?? "{}";
+    expect(JSON.parse(line)).toMatchObject({
+      state: "running",
+      protocol: "2.2",
+      viewers: [{ identity: "rtt-viewer", rttMs: expect.any(Number) }],
     });
     expect(code).toBe(0);
   }, 60_000);

@@ -57,8 +57,11 @@ describe("dashboard in headless Chromium", () => {
           await page.goto(url);
 
           // The header, and the statechart highlighting the active states, from the inspection feed.
+          // On demand, the gateway sleeps until the viewer connects; connecting wakes it.
           const state = page.getByTestId("gateway-state");
-          await expect.poll(() => state.textContent(), { timeout: 60_000 }).toBe("running");
+          await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe("watching");
+          await page.getByTestId("connect-viewer").click();
+          await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe("running");
           await expect
             .poll(() => page.getByTestId("statechart").getAttribute("data-active"))
             .toMatch(/^gateway\.running gateway\.running\.connected( |$)/);
@@ -181,7 +184,7 @@ describe("dashboard in headless Chromium", () => {
       "recovered",
     ]);
     expect(output).toMatch(
-      /dormant: waiting on the platform's watch stream[\s\S]*running as dev_testdevice[\s\S]*(disconnected after room failure|LiveKit connection lost)[\s\S]*running as dev_testdevice/,
+      /dormant:[\s\S]*running as dev_testdevice[\s\S]*(disconnected after room failure|LiveKit connection lost)[\s\S]*running as dev_testdevice/,
     );
     expect(code).toBe(0);
   }, 150_000);

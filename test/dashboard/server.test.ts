@@ -86,7 +86,9 @@ describe("dashboard server", () => {
     const code = await script.text();
     // One self-contained module: livekit-client and the protocol codec are bundled in.
     expect(code).not.toMatch(/\bfrom\s*["'][^"'./]/);
+    // Both viewers: 0.20's byte streams, 2.2's data tracks.
     expect(code).toContain("ws-protocol");
+    expect(code).toContain("data-ch-");
 
     const svg = await (await fetch(new URL("statechart.svg", dashboard.url))).text();
     for (const id of ["gateway.idle", "gateway.backoff", "gateway.running.connected"]) {
@@ -119,11 +121,13 @@ describe("dashboard server", () => {
     await status.until((s) => s.channels.length === 1);
 
     // The API refuses this token: the gateway backs off, and the page sees why and when it retries.
+    // (On demand a refused token is final, so this gateway stays in the room's mode.)
     const api = await startDevApi();
     onTestFinished(() => api.close());
     const gateway = startGateway({
       deviceToken: SECRET_TOKEN,
       apiUrl: api.url,
+      connection: "always",
       context,
       retryPolicy: { ...FAST_RETRY, initialMs: 5_000, maxMs: 5_000 },
       inspect: dashboard.inspect,
@@ -167,10 +171,11 @@ describe("dashboard server", () => {
       status: 404,
       body: JSON.stringify({ error: "no local stack: open the device in the Foxglove app" }),
     });
-    const restart = await send(new URL("api/livekit/restart", dashboard.url).href, "POST", {
-      origin: own,
-    });
-    expect(restart.status).toBe(404);
+    for (const action of ["api/livekit/restart", "api/wake"]) {
+      const url = new URL(action, dashboard.url).href;
+      expect((await send(url, "POST", { origin: "http://evil.example" })).status, action).toBe(403);
+      expect((await send(url, "POST", { origin: own })).status, action).toBe(404);
+    }
 
     const feed = `ws://127.0.0.1:${port}/inspect`;
     expect(await openFeed(feed, "http://evil.example")).toBe("refused");

@@ -55,9 +55,9 @@ new EventSource("/api/status").onmessage = (message) => {
   const current = JSON.parse(String(message.data)) as DashboardStatus;
   status.show(current);
   panel.gatewayRoundTrip(current.gateway?.viewers ?? []);
-  // On demand, a dormant gateway joins the room only when a viewer asks for it: at the page's
-  // first join, or later when its session ended (a livekit-server restart) while the page watches.
-  if (viewerStarted && current.livekit && current.gateway?.state === "watching") wake();
+  // A dormant gateway joins the room only when a viewer asks for it: the join asks, and so does
+  // the page whenever it finds the gateway dormant again while it views (after a lost session).
+  if (wanted && current.livekit && current.gateway?.state === "watching") wake();
   if (current.gateway && !viewerStarted) {
     viewerStarted = true;
     if (!current.livekit) {

@@ -101,7 +101,7 @@ export class StatusView {
       h(
         "p",
         { class: "muted" },
-        "Restarting drops every connection: watch the gateway go through backoff and come back.",
+        "Restarting drops every connection: watch the gateway lose the room and come back.",
       ),
       button,
       this.#restartError && h("p", { class: "error" }, this.#restartError),
