@@ -74,7 +74,8 @@ export async function startV22Bench(
     apiUrl: api.url,
     context,
     protocol: "2.2",
-    // In the room from the start, as the benches need (the local stack has no watch stream).
+    // In the room from the start: "on-demand" (2.2's default) would wait for a viewer to ask
+    // through the API's watch stream, which the bench's viewer does not.
     connection: "always",
     qosClassifier: (channel) => (reliableTopics.has(channel.topic) ? "reliable" : "lossy"),
     logger: false,
