@@ -103,6 +103,60 @@ describe("the on-demand connection on the real stack (spec 11.4)", () => {
     expect(watchQueries(api)[1]?.previousWatchLeaseId).toBeDefined();
   }, 60_000);
 
+  it("drops the lease another gateway holds (409), waits 30 s, then watches without it", async () => {
+    const { api, gateway } = await onDemand();
+    await waitForStatus(gateway, dormant);
+    api.failNext("watch", { type: "status", status: 409 });
+    expect(api.endWatch()).toBe(true);
+    const waiting = await waitForStatus(
+      gateway,
+      (s) => s.state === "resuming" && s.lastError?.status === 409,
+    );
+    expect((waiting.nextRetryAt ?? 0) - Date.now()).toBeGreaterThan(25_000);
+    // The watch that met the 409 resumed the lease; the next one starts without it.
+    expect(watchQueries(api)[1]?.previousWatchLeaseId).toBeDefined();
+    const next = api.nextWatch();
+    gateway.retryNow();
+    await next;
+    expect(watchQueries(api)[2]?.previousWatchLeaseId).toBeUndefined();
+  });
+
+  it("resumes with its lease when the stream ends, goes silent or breaks", async () => {
+    const { api, gateway } = await onDemand();
+    await waitForStatus(gateway, dormant);
+    for (const fault of ["end-after-hello", "silent-after-hello", "reset-after-hello"] as const) {
+      api.failNext("watch", { type: fault });
+    }
+    // Four more watches: three shaped by the faults, then a good one.
+    for (let i = 0; i < 4; i++) {
+      const next = api.nextWatch();
+      if (i === 0) api.endWatch();
+      await next;
+    }
+    for (const query of watchQueries(api).slice(1)) {
+      expect(query.previousWatchLeaseId).toBeDefined();
+    }
+    await waitForStatus(gateway, dormant);
+  }, 30_000);
+
+  it("starts afresh when the platform forgot the lease (heartbeat 410)", async () => {
+    const { api, gateway } = await onDemand();
+    await waitForStatus(gateway, dormant);
+    const next = api.nextWatch();
+    api.failNext("heartbeat", { type: "status", status: 410 });
+    await next;
+    expect(watchQueries(api).at(-1)?.previousWatchLeaseId).toBeUndefined();
+    expect(gateway.status.lastError).toMatchObject({ status: 410 });
+  });
+
+  it("backs off when the watch says no hello, a late hello or a malformed one", async () => {
+    const { api, gateway } = await onDemand();
+    api.failNext("watch", { type: "malformed-event", event: "hello" });
+    await waitForStatus(gateway, (s) => s.state === "resuming" && s.lastError !== undefined);
+    expect(gateway.status.lastError?.message).toMatch(/malformed|hello/i);
+    await waitForStatus(gateway, dormant);
+  });
+
   it("goes straight back to the watch when the room cannot be joined", async () => {
     const { api, gateway } = await onDemand();
     await waitForStatus(gateway, dormant);
