@@ -59,6 +59,7 @@ describe("secrets", () => {
         deviceToken: DEVICE_TOKEN,
         apiUrl: api.url,
         retryPolicy: FAST_RETRY,
+        connection: "always",
         logger,
         inspect: inspection,
       });
@@ -93,6 +94,60 @@ describe("secrets", () => {
     // ...and leaked nothing.
     expect(text).not.toContain(DEVICE_TOKEN);
     expect(text).not.toContain("SECRET_canary");
+    expect(text).not.toMatch(JWT_SHAPE);
+  }, 60_000);
+
+  it("on demand, neither the watch lease nor the wake's JWT appears anywhere either", async () => {
+    const seen: string[] = [];
+    const record = (where: string, value: unknown) =>
+      seen.push(`${where}: ${typeof value === "string" ? value : inspect(value, { depth: 8 })}`);
+    const logger: GatewayLogger = {
+      info: (message) => record("log.info", message),
+      warn: (message) => record("log.warn", message),
+      error: (message) => record("log.error", message),
+      debug: (message) => record("log.debug", message),
+    };
+    const api = await startDevApi({
+      deviceToken: DEVICE_TOKEN,
+      livekitUrl: livekit.url,
+      roomName: "secrets-on-demand",
+      heartbeatIntervalMs: 1_000,
+      deviceWaitForViewerMs: 5_000,
+    });
+    try {
+      // A watch that breaks, heartbeats, a wake with a JWT LiveKit rejects, then a good one.
+      api.failNext("watch", { type: "reset-after-hello" });
+      const gateway = startGateway({
+        deviceToken: DEVICE_TOKEN,
+        apiUrl: api.url,
+        retryPolicy: { ...FAST_RETRY, resumeSpreadMs: 50 },
+        logger,
+        inspect: (event) =>
+          record("inspect", event.type === "@xstate.event" ? event.event : event.type),
+      });
+      gateway.onStatus((status) => {
+        record("status", status);
+        record("persisted", gateway.actor.getPersistedSnapshot());
+      });
+      await waitForStatus(gateway, (s) => (s.lease?.heartbeats ?? 0) > 0);
+      let next = api.nextWatch();
+      await api.wake({ expiredToken: true });
+      await waitForStatus(gateway, (s) => s.lastError?.kind === "room");
+      await next;
+      next = api.nextWatch();
+      await api.wake();
+      await waitForStatus(gateway, isRunning);
+      await gateway.stop();
+      record("handle", gateway);
+    } finally {
+      await api.close();
+    }
+    const leases = api.heartbeats.map((h) => h.watchLeaseId).filter((id) => id !== undefined);
+    expect(leases.length).toBeGreaterThan(0);
+    const text = seen.join("\n");
+    expect(text).toMatch(/could not join the LiveKit room/);
+    for (const lease of new Set(leases)) expect(text).not.toContain(lease);
+    expect(text).not.toContain(DEVICE_TOKEN);
     expect(text).not.toMatch(JWT_SHAPE);
   }, 60_000);
 });
