@@ -81,6 +81,18 @@ describe("the on-demand connection on the real stack (spec 11.4)", () => {
     expect(gateway.status.lastError).toMatchObject({ status: 401 });
   });
 
+  it("ends in refused when a heartbeat or the device info gets a 401", async () => {
+    const heartbeat = await onDemand();
+    await waitForStatus(heartbeat.gateway, dormant);
+    heartbeat.api.failNext("heartbeat", { type: "status", status: 401 });
+    expect(await heartbeat.gateway.ended).toBe("refused");
+
+    const device = await onDemand();
+    device.api.failNext("device-info", { type: "status", status: 401 });
+    expect(await device.gateway.ended).toBe("refused");
+    expect(device.api.requestCount("watch")).toBe(0);
+  });
+
   it("waits 30 s after a maintenance page instead of an event stream", async () => {
     const { api, gateway } = await onDemand();
     api.failNext("watch", { type: "maintenance-page" });
