@@ -102,6 +102,7 @@ export {
   type ClientMessage,
   decodeClientFrame,
   decodeServerFrame,
+  encodeClientFrame,
   type MessageReadEvent,
   type MessageSkipEvent,
   readClientMessages,

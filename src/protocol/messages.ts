@@ -4,8 +4,12 @@
  * reader's final events end a stream.
  */
 
-import { type ClientBinaryMessage, decodeClientBinary } from "./client-binary.js";
-import { type ClientJsonMessage, decodeClientJson } from "./client-json.js";
+import {
+  type ClientBinaryMessage,
+  decodeClientBinary,
+  encodeClientBinaryFrame,
+} from "./client-binary.js";
+import { type ClientJsonMessage, decodeClientJson, encodeClientJsonFrame } from "./client-json.js";
 import type { ProtocolError, ProtocolResult } from "./errors.js";
 import { type FinalStreamEvent, readFrames } from "./frame-reader.js";
 import { type Frame, FrameOpcode } from "./framing.js";
@@ -38,6 +42,20 @@ export interface MessageSkipEvent {
 
 /** Everything a message reader reports: `message`/`skip` continue, the rest are final. */
 export type StreamEvent<M> = MessageReadEvent<M> | MessageSkipEvent | FinalStreamEvent;
+
+/** Encodes any client message as a frame: binary messages in a Binary frame, the others as JSON text. */
+export function encodeClientFrame(message: ClientMessage): Uint8Array {
+  switch (message.op) {
+    case "messageData":
+    case "serviceCallRequest":
+    case "playbackControlRequest":
+    case "ping":
+    case "pingAck":
+      return encodeClientBinaryFrame(message);
+    default:
+      return encodeClientJsonFrame(message);
+  }
+}
 
 /** Decodes a frame's payload as a client message (Text → JSON, Binary → binary). Never throws. */
 export function decodeClientFrame(frame: Frame): ProtocolResult<ClientMessage> {

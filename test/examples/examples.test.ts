@@ -39,9 +39,7 @@ async function runExample(
 describe("examples", () => {
   it("start-gateway.ts runs, then stops cleanly on Ctrl-C", async () => {
     const { code, output } = await runExample("start-gateway.ts", /status: running/);
-    expect(output).toMatch(
-      /status: watching[\s\S]*status: connecting[\s\S]*status: running/,
-    );
+    expect(output).toMatch(/status: watching[\s\S]*status: connecting[\s\S]*status: running/);
     expect(output).toMatch(/stopped\s*$/);
     expect(code).toBe(0);
   }, 30_000);

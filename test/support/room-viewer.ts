@@ -1,8 +1,7 @@
 import type { JoinedRoom } from "../../src/livekit/index.js";
 import {
   type ClientMessage,
-  encodeClientBinaryFrame,
-  encodeClientJsonFrame,
+  encodeClientFrame,
   type ServerMessage,
 } from "../../src/protocol/index.js";
 import { Waiters } from "./waiters.js";
@@ -43,7 +42,7 @@ export abstract class RoomViewer {
 
   /** Sends messages to the gateway, in order. */
   send(...messages: ClientMessage[]): Promise<void> {
-    return this.sendRaw(messages.map(encodeClientMessage));
+    return this.sendRaw(messages.map(encodeClientFrame));
   }
 
   async subscribe(...channelIds: number[]): Promise<void> {
@@ -68,18 +67,5 @@ export abstract class RoomViewer {
       const ops = JSON.stringify(this.control.map((m) => m.op));
       return `${this.identity} timed out waiting for ${what}; control: ${ops}`;
     });
-  }
-}
-
-function encodeClientMessage(message: ClientMessage): Uint8Array {
-  switch (message.op) {
-    case "messageData":
-    case "serviceCallRequest":
-    case "playbackControlRequest":
-    case "ping":
-    case "pingAck":
-      return encodeClientBinaryFrame(message);
-    default:
-      return encodeClientJsonFrame(message);
   }
 }

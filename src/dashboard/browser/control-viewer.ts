@@ -7,8 +7,7 @@ import { type ByteStreamReader, Room, RoomEvent } from "livekit-client";
 import {
   type AdvertisedChannel,
   type ClientMessage,
-  encodeClientBinaryFrame,
-  encodeClientJsonFrame,
+  encodeClientFrame,
   type Parameter,
   readServerMessages,
   type ServerMessage,
@@ -241,24 +240,11 @@ export class ControlBrowserViewer implements PageViewer {
 
   #send(message: ClientMessage): Promise<void> {
     if (!this.#writer) return Promise.resolve();
-    return this.#writer.send(encode(message));
+    return this.#writer.send(encodeClientFrame(message));
   }
 }
 
 /** Reliable channels are advertised as such and come on the control stream (spec 11.12). */
 function deliveryOf(channel: AdvertisedChannel): Delivery {
   return channel.metadata?.["foxglove.reliable"] === "true" ? "control stream" : "data track";
-}
-
-function encode(message: ClientMessage): Uint8Array {
-  switch (message.op) {
-    case "messageData":
-    case "serviceCallRequest":
-    case "playbackControlRequest":
-    case "ping":
-    case "pingAck":
-      return encodeClientBinaryFrame(message);
-    default:
-      return encodeClientJsonFrame(message);
-  }
 }
