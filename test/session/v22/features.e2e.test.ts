@@ -376,7 +376,7 @@ describe("protocol 2.2: assets, status and ping", () => {
       { timeout: 10_000 },
     );
     expect(rtt).toBeGreaterThanOrEqual(0);
-    expect(rtt).toBeLessThan(5_000);
+    expect(rtt).toBeLessThan(60_000);
   });
 });
 
