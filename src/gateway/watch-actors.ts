@@ -1,29 +1,11 @@
 import { fromCallback, fromPromise } from "xstate";
 import type { GatewayFailure } from "../../machines/failure.js";
 import type { GatewayEvent } from "../../machines/gateway.machine.js";
+import type { ApiClient } from "../api/index.js";
 import { PROTOCOL_VERSION } from "../session/v22/protocol-version.js";
 
-/** What the watch stream says (the API client's `WatchEvent`). */
-export type WatchStreamEvent =
-  | {
-      type: "hello";
-      watchLeaseId: string;
-      deviceWaitForViewerMs: number;
-      heartbeatIntervalMs: number;
-    }
-  | { type: "wake"; remoteAccessSessionId?: string; url: string; token: string }
-  | { type: "keepalive" };
-
 /** The two watch calls of the Foxglove API, as the actors use them. */
-export interface WatchClient {
-  openWatch(request: {
-    protocolVersion: string;
-    remoteAccessSessionId?: string;
-    previousWatchLeaseId?: string;
-    signal?: AbortSignal;
-  }): Promise<AsyncIterable<WatchStreamEvent>>;
-  sendHeartbeat(watchLeaseId: string, options?: { signal?: AbortSignal }): Promise<void>;
-}
+export type WatchClient = Pick<ApiClient, "openWatch" | "sendHeartbeat">;
 
 /**
  * The secrets of the on-demand connection: the lease id and the last `wake`'s LiveKit credentials.
